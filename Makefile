@@ -1,0 +1,43 @@
+# casemgmt: `make run` serves the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export CASEMGMT_DEV ?= 1
+
+.PHONY: run test lint format bench deps-run deps-test stop-db clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+deps-run:
+	@scripts/system-deps.sh run
+
+deps-test:
+	@scripts/system-deps.sh test
+
+run: $(VENV)/.installed deps-run
+	scripts/run.sh
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat --quiet || true
+
+test: $(VENV)/.installed deps-test lint
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+stop-db:
+	$(PY) -m casemgmt.embedded_db stop
+
+clean: stop-db
+	rm -rf .local staticfiles

@@ -1,0 +1,221 @@
+"""A demo organisation for trying casemgmt: 2 regions, 3 offices, one staff member of
+each role, about 200 customers in varied states. Names are generated, never real.
+
+Run again, it changes nothing that exists.
+"""
+
+import datetime
+import random
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from casemgmt import roles
+from casemgmt.clock import today
+from casemgmt.models import Office, Region, User
+from customers.models import (
+    Barrier,
+    ContactMethod,
+    Customer,
+    PartnerProgram,
+    Program,
+    Status,
+    VeteranStatus,
+)
+from customers.services import customer_create
+
+DEMO_PASSWORD = "demo-casemgmt-2026"  # noqa: S105 - printed for the demo; refused outside development
+
+FIRST = [
+    "Avery",
+    "Jordan",
+    "Maria",
+    "Luis",
+    "Keisha",
+    "Tran",
+    "Olga",
+    "Samir",
+    "Grace",
+    "DeShawn",
+    "Lena",
+    "Marcus",
+    "Priya",
+    "Tomas",
+    "Aaliyah",
+    "Evan",
+    "Rosa",
+    "Kwame",
+    "Hannah",
+    "Ivan",
+    "Noor",
+    "Caleb",
+    "Mei",
+    "Darnell",
+    "Sofia",
+    "Wes",
+    "Imani",
+    "Pedro",
+    "Jun",
+    "Claire",
+]
+LAST = [
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Diaz",
+    "Ellison",
+    "Fofana",
+    "Garcia",
+    "Hughes",
+    "Ibarra",
+    "Johnson",
+    "Kowalski",
+    "Lopez",
+    "Mensah",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Quinn",
+    "Reyes",
+    "Schmidt",
+    "Thompson",
+    "Underwood",
+    "Vasquez",
+    "Washington",
+    "Xu",
+    "Young",
+    "Zielinski",
+]
+
+STAFF = [
+    # username, first, last, role, offices, supervises
+    ("planner", "Pat", "Planner", roles.CAREER_PLANNER, ["SPR"], []),
+    ("planner2", "Robin", "Reyes", roles.CAREER_PLANNER, ["SPR"], []),
+    ("planner3", "Casey", "Carter", roles.CAREER_PLANNER, ["DEC"], []),
+    ("planner4", "Morgan", "Mills", roles.CAREER_PLANNER, ["CHI"], []),
+    ("supervisor", "Sam", "Supervisor", roles.SUPERVISOR, ["SPR"], ["SPR", "DEC"]),
+    ("facilitator", "Frankie", "Facilitator", roles.FACILITATOR, ["SPR"], []),
+    ("tracker", "Terry", "Tracker", roles.TRACKER, ["SPR"], []),
+    ("vetrep", "Val", "Veteran-Rep", roles.VETERAN_REPRESENTATIVE, ["SPR", "DEC"], []),
+    ("admin", "Alex", "Administrator", roles.ADMINISTRATOR, [], []),
+]
+
+OFFICES = [
+    ("Capital Area", "Springfield American Job Center", "SPR"),
+    ("Capital Area", "Decatur American Job Center", "DEC"),
+    ("Cook County", "Chicago Loop American Job Center", "CHI"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation (development only). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **options):
+        if not settings.DEV_MODE:
+            raise CommandError("seed_demo loads known passwords: it runs only with CASEMGMT_DEV=1.")
+        with transaction.atomic():
+            offices = self._offices()
+            staff = self._staff(offices)
+            created = self._customers(
+                offices, staff, options["customers"], random.Random(options["seed"])
+            )
+        self.stdout.write(f"Demo data ready ({created} customers added).")
+
+    def _offices(self) -> dict[str, Office]:
+        offices = {}
+        for region_name, name, code in OFFICES:
+            region, _ = Region.objects.get_or_create(name=region_name)
+            offices[code], _ = Office.objects.get_or_create(
+                code=code, defaults={"name": name, "region": region}
+            )
+        return offices
+
+    def _staff(self, offices: dict[str, Office]) -> dict[str, User]:
+        staff = {}
+        for username, first, last, role, member_of, supervises in STAFF:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.org",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = role == roles.ADMINISTRATOR
+                user.save()
+                user.groups.add(Group.objects.get(name=role))
+                user.offices.set([offices[c] for c in member_of])
+                user.supervised_offices.set([offices[c] for c in supervises])
+            staff[username] = user
+        return staff
+
+    def _customers(self, offices, staff, count: int, rng: random.Random) -> int:
+        existing = Customer.objects.count()
+        if existing >= count:
+            return 0
+        barriers = list(Barrier.objects.all())
+        partners = list(PartnerProgram.objects.all())
+        planners = {
+            "SPR": [staff["planner"], staff["planner2"], staff["vetrep"]],
+            "DEC": [staff["planner3"], staff["vetrep"]],
+            "CHI": [staff["planner4"]],
+        }
+        now = today()
+        statuses = (
+            [Status.APPLICANT] * 3
+            + [Status.PARTICIPANT] * 8
+            + [Status.EXITED, Status.FOLLOW_UP, Status.CLOSED]
+        )
+        for i in range(existing, count):
+            code = rng.choice(["SPR", "SPR", "DEC", "CHI"])
+            planner = rng.choice(planners[code])
+            program = rng.choice(
+                [Program.ADULT, Program.ADULT, Program.DISLOCATED_WORKER, Program.YOUTH]
+            )
+            age = rng.randint(16, 24) if program == Program.YOUTH else rng.randint(25, 66)
+            born = now - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
+            applied = now - datetime.timedelta(days=rng.randint(0, 400))
+            status = rng.choice(statuses)
+            eligible = certified = None
+            reason = ""
+            if status != Status.APPLICANT or rng.random() < 0.4:
+                eligible = min(applied + datetime.timedelta(days=rng.randint(0, 40)), now)
+                if (eligible - applied).days > 30:
+                    reason = "Waiting for the customer's layoff letter from the employer."
+                certified = eligible if status != Status.APPLICANT else None
+            customer = customer_create(
+                created_by=planner,
+                office=offices[code],
+                career_planner=planner,
+                fields={
+                    "first_name": rng.choice(FIRST),
+                    "last_name": rng.choice(LAST),
+                    "date_of_birth": born,
+                    "phone": f"555{rng.randint(1000000, 9999999)}",
+                    "email": f"demo.customer{i}@example.org",
+                    "city": "Springfield" if code != "CHI" else "Chicago",
+                    "state": "IL",
+                    "preferred_contact_method": rng.choice(ContactMethod.values),
+                    "programs": [program],
+                    "veteran_status": VeteranStatus.VETERAN
+                    if rng.random() < 0.1
+                    else VeteranStatus.NOT_VETERAN,
+                    "application_date": applied,
+                    "eligibility_date": eligible,
+                    "eligibility_late_reason": reason,
+                    "certification_date": certified,
+                    "ssn_last4": f"{rng.randint(0, 9999):04d}",
+                },
+                barriers=rng.sample(barriers, rng.randint(0, 3)),
+                partner_programs=rng.sample(partners, 1) if rng.random() < 0.2 else [],
+            )
+            Customer.objects.filter(pk=customer.pk).update(status=status)
+        return count - existing

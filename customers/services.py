@@ -1,0 +1,252 @@
+"""Every write to customers, each in a transaction."""
+
+from collections.abc import Iterable
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+
+from casemgmt.access import offices_visible_to, staff_visible_to
+from casemgmt.models import Office, User
+from customers.models import (
+    Barrier,
+    Customer,
+    CustomerBarrier,
+    CustomerPartnerProgram,
+    DocumentType,
+    EligibilityDocument,
+    PartnerProgram,
+)
+from customers.pii import ssn_encrypt, ssn_hash, ssn_normalize
+from customers.rules import certification_date_problem, eligibility_date_problem
+
+# Fields a user edits directly; the rest are set by services.
+EDITABLE_FIELDS = [
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "preferred_contact_method",
+    "alternate_contact_name",
+    "alternate_contact_phone",
+    "alternate_contact_relationship",
+    "programs",
+    "veteran_status",
+    "application_date",
+    "eligibility_date",
+    "eligibility_late_reason",
+    "certification_date",
+    "ssn_last4",
+]
+
+
+def customer_validate_dates(customer: Customer) -> None:
+    """Refuse dates that break the eligibility rules, naming the field at fault."""
+    errors: dict[str, str] = {}
+    problem = eligibility_date_problem(
+        application_date=customer.application_date,
+        eligibility_date=customer.eligibility_date,
+        late_reason=customer.eligibility_late_reason,
+    )
+    if problem:
+        errors["eligibility_date"] = problem
+    problem = certification_date_problem(
+        application_date=customer.application_date,
+        eligibility_date=customer.eligibility_date,
+        certification_date=customer.certification_date,
+    )
+    if problem:
+        errors["certification_date"] = problem
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_placement(*, user: User, office: Office, career_planner: User | None) -> None:
+    if not offices_visible_to(user).filter(pk=office.pk).exists():
+        raise PermissionDenied("You cannot place a customer in an office you do not work in.")
+    if career_planner is not None and not career_planner.offices.filter(pk=office.pk).exists():
+        raise ValidationError(
+            {
+                "career_planner": f"{career_planner} does not work in {office}; choose a planner there."
+            }
+        )
+
+
+def _set_ssn(customer: Customer, ssn: str) -> None:
+    if not ssn:
+        return
+    normalized = ssn_normalize(ssn)
+    customer.ssn_encrypted = ssn_encrypt(normalized)
+    customer.ssn_hash = ssn_hash(normalized)
+    customer.ssn_last4 = normalized[-4:]
+
+
+def _next_customer_number() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('customers_customer_number_seq')")
+        (value,) = cursor.fetchone()
+    return f"C{value:07d}"
+
+
+def _set_links(
+    customer: Customer, *, barriers: Iterable[Barrier], partner_programs: Iterable[PartnerProgram]
+) -> None:
+    wanted = {b.pk for b in barriers}
+    current = set(customer.barriers.values_list("pk", flat=True))
+    CustomerBarrier.objects.filter(customer=customer, barrier_id__in=current - wanted).delete()
+    CustomerBarrier.objects.bulk_create(
+        [CustomerBarrier(customer=customer, barrier_id=pk) for pk in wanted - current]
+    )
+    wanted = {p.pk for p in partner_programs}
+    current = set(customer.partner_programs.values_list("pk", flat=True))
+    CustomerPartnerProgram.objects.filter(
+        customer=customer, partner_program_id__in=current - wanted
+    ).delete()
+    CustomerPartnerProgram.objects.bulk_create(
+        [
+            CustomerPartnerProgram(customer=customer, partner_program_id=pk)
+            for pk in wanted - current
+        ]
+    )
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    created_by: User,
+    office: Office,
+    career_planner: User | None,
+    fields: dict[str, object],
+    ssn: str = "",
+    barriers: Iterable[Barrier] = (),
+    partner_programs: Iterable[PartnerProgram] = (),
+) -> Customer:
+    """Register a customer as an applicant in an office the registering user works in."""
+    _check_placement(user=created_by, office=office, career_planner=career_planner)
+    customer = Customer(office=office, career_planner=career_planner, created_by=created_by)
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(customer, name, fields[name])
+    _set_ssn(customer, ssn)
+    customer_validate_dates(customer)
+    customer.customer_number = _next_customer_number()
+    customer.save()
+    _set_links(customer, barriers=barriers, partner_programs=partner_programs)
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *,
+    customer: Customer,
+    updated_by: User,
+    fields: dict[str, object],
+    ssn: str = "",
+    barriers: Iterable[Barrier] | None = None,
+    partner_programs: Iterable[PartnerProgram] | None = None,
+) -> Customer:
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(customer, name, fields[name])
+    _set_ssn(customer, ssn)
+    customer_validate_dates(customer)
+    customer.save()
+    _set_links(
+        customer,
+        barriers=customer.barriers.all() if barriers is None else barriers,
+        partner_programs=customer.partner_programs.all()
+        if partner_programs is None
+        else partner_programs,
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_reassign(
+    *,
+    customer: Customer,
+    career_planner: User,
+    reassigned_by: User,
+    reason: str,
+    office: Office | None = None,
+) -> Customer:
+    """A supervisor moves a customer to another planner (and office) they supervise.
+
+    The reason is kept with the change in the update log.
+    """
+    office = office or customer.office
+    _check_placement(user=reassigned_by, office=office, career_planner=career_planner)
+    if not staff_visible_to(reassigned_by).filter(pk=career_planner.pk).exists():
+        raise PermissionDenied("You cannot assign customers to staff outside your offices.")
+    customer.office = office
+    customer.career_planner = career_planner
+    with pghistory.context(reason=reason):
+        customer.save(update_fields=["office", "career_planner", "updated_at"])
+    return customer
+
+
+ALLOWED_UPLOAD_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+_MAGIC = {
+    "application/pdf": [b"%PDF"],
+    "image/png": [b"\x89PNG"],
+    "image/jpeg": [b"\xff\xd8\xff"],
+    "image/tiff": [b"II*\x00", b"MM\x00*"],
+}
+
+
+def upload_problem(upload: UploadedFile, *, max_mb: int) -> str | None:
+    """Accept PDF and image scans only, by extension and by content, within the size limit."""
+    name = (upload.name or "").lower()
+    suffix = name[name.rfind(".") :] if "." in name else ""
+    content_type = ALLOWED_UPLOAD_TYPES.get(suffix)
+    if content_type is None:
+        return "Upload a PDF or an image (PNG, JPEG or TIFF) of the document."
+    if upload.size and upload.size > max_mb * 1024 * 1024:
+        return f"The file is larger than {max_mb} MB. Scan it at a lower resolution and try again."
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in _MAGIC[content_type]):
+        return f"The file does not look like a {suffix[1:].upper()} file. Upload the scan itself."
+    return None
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    customer: Customer,
+    document_type: DocumentType,
+    upload: UploadedFile,
+    uploaded_by: User,
+    max_mb: int,
+) -> EligibilityDocument:
+    problem = upload_problem(upload, max_mb=max_mb)
+    if problem:
+        raise ValidationError({"file": problem})
+    name = upload.name or "document"
+    suffix = name[name.rfind(".") :].lower()
+    document = EligibilityDocument(
+        customer=customer,
+        document_type=document_type,
+        original_name=name[:200],
+        content_type=ALLOWED_UPLOAD_TYPES[suffix],
+        size=upload.size or 0,
+        uploaded_by=uploaded_by,
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    return document

@@ -1,0 +1,221 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casemgmt.decorators import requires
+from customers.forms import CaseloadFilterForm, CustomerForm, DocumentUploadForm, ReassignForm
+from customers.selectors import (
+    CaseloadFilters,
+    customer_caseload,
+    customer_find_duplicates,
+    customer_get_visible,
+    customer_history,
+    customer_list_visible,
+    document_get,
+)
+from customers.services import customer_create, customer_reassign, customer_update, document_upload
+
+PAGE_SIZE = 25
+
+
+@require_GET
+@requires("customers.view_customer")
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = CaseloadFilterForm(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    default_scope = "mine" if request.user.caseload.exists() else "office"
+    filters = CaseloadFilters(
+        q=data.get("q", ""),
+        scope=data.get("scope") or default_scope,
+        status=data.get("status", ""),
+        program=data.get("program", ""),
+        planner=data["planner"].pk if data.get("planner") else None,
+    )
+    if not form.is_bound:
+        form = CaseloadFilterForm(initial={"scope": filters.scope}, user=request.user)
+    page = Paginator(customer_caseload(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "filters": filters, "query": query.urlencode()}
+    template = (
+        "customers/partials/caseload_results.html"
+        if request.htmx
+        else "customers/customer_list.html"
+    )
+    return render(request, template, context)
+
+
+def _duplicate_context(request: HttpRequest, form: CustomerForm) -> list[dict[str, object]]:
+    data = form.cleaned_data
+    found = customer_find_duplicates(
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        date_of_birth=data.get("date_of_birth"),
+        ssn=data.get("ssn", ""),
+    )
+    visible = set(
+        customer_list_visible(request.user).filter(pk__in=found).values_list("pk", flat=True)
+    )
+    return [{"customer": c, "visible": c.pk in visible} for c in found]
+
+
+@sensitive_post_parameters("ssn")
+@require_http_methods(["GET", "POST"])
+@requires("customers.add_customer")
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None, user=request.user)
+    duplicates: list[dict[str, object]] = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = _duplicate_context(request, form)
+        if not duplicates or form.cleaned_data.get("confirm_not_duplicate"):
+            data = form.cleaned_data
+            try:
+                customer = customer_create(
+                    created_by=request.user,
+                    office=data["office"],
+                    career_planner=data.get("career_planner"),
+                    fields=data,
+                    ssn=data.get("ssn", ""),
+                    barriers=data.get("barriers", []),
+                    partner_programs=data.get("partner_programs", []),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"Registered {customer.full_name} as {customer.customer_number}."
+                )
+                return redirect("customers:detail", pk=customer.pk)
+        else:
+            messages.warning(
+                request,
+                "This person may already be registered. Check the records listed before registering again.",
+            )
+    return render(request, "customers/customer_form.html", {"form": form, "duplicates": duplicates})
+
+
+def _tab_context(customer: object, tab: str) -> dict[str, object]:
+    return {"customer": customer, "tab": tab}
+
+
+@require_GET
+@requires("customers.view_customer")
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    context = _tab_context(customer, "profile")
+    context["barriers"] = list(customer.barriers.all())
+    context["partner_programs"] = list(customer.partner_programs.all())
+    return render(request, "customers/customer_detail.html", context)
+
+
+@sensitive_post_parameters("ssn")
+@require_http_methods(["GET", "POST"])
+@requires("customers.change_customer")
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer_update(
+                customer=customer,
+                updated_by=request.user,
+                fields=data,
+                ssn=data.get("ssn", ""),
+                barriers=data.get("barriers", []),
+                partner_programs=data.get("partner_programs", []),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Saved the changes to {customer.full_name}.")
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.reassign_customer")
+def customer_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    form = ReassignForm(request.POST or None, user=request.user, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        planner = form.cleaned_data["career_planner"]
+        customer_reassign(
+            customer=customer,
+            career_planner=planner,
+            reassigned_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, f"{customer.full_name} is now on {planner}'s caseload.")
+        return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/customer_reassign.html",
+        {**_tab_context(customer, "profile"), "form": form},
+    )
+
+
+@require_GET
+@requires("customers.view_customer")
+def customer_tab_pending(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    """Tabs whose records arrive with later work show an honest empty state."""
+    customer = customer_get_visible(request.user, pk)
+    return render(request, "customers/customer_tab_empty.html", _tab_context(customer, tab))
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "customers.view_eligibilitydocument")
+def customer_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    can_upload = request.user.has_perm("customers.add_eligibilitydocument")
+    form = DocumentUploadForm(request.POST or None, request.FILES or None) if can_upload else None
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, "You may view documents but not upload them.")
+            return redirect("customers:documents", pk=customer.pk)
+        if form.is_valid():
+            try:
+                document = document_upload(
+                    customer=customer,
+                    document_type=form.cleaned_data["document_type"],
+                    upload=form.cleaned_data["file"],
+                    uploaded_by=request.user,
+                    max_mb=settings.MAX_UPLOAD_MB,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"Uploaded the {document.document_type}.")
+                return redirect("customers:documents", pk=customer.pk)
+    documents = customer.documents.select_related("document_type", "uploaded_by")
+    context = {**_tab_context(customer, "documents"), "form": form, "documents": documents}
+    return render(request, "customers/customer_documents.html", context)
+
+
+@require_GET
+@requires("customers.view_customer", "customers.view_eligibilitydocument")
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    document = document_get(customer=customer, pk=document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@requires("customers.view_customer")
+def customer_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    context = {**_tab_context(customer, "history"), "entries": customer_history(customer)}
+    return render(request, "customers/customer_history.html", context)

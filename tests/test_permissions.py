@@ -1,0 +1,115 @@
+"""Every URL x persona x method, with the status each must answer.
+
+A URL that is not in MATRIX fails `test_every_url_is_in_the_matrix`. Another office's
+customer answers 404, as if it did not exist; a missing permission answers 403; an
+anonymous visitor is sent to sign in (302).
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from customers.models import DocumentType
+from customers.services import document_upload
+from tests.conftest import World, client_for
+
+PERSONAS = ["anonymous", "planner_a", "planner_b", "supervisor_a", "facilitator", "admin"]
+
+# Shorthands: (GET, POST) per persona, in PERSONAS order.
+LOGIN = 302
+
+
+def row(*pairs: tuple[int, int]) -> dict[str, tuple[int, int]]:
+    assert len(pairs) == len(PERSONAS)
+    return dict(zip(PERSONAS, pairs, strict=True))
+
+
+# A page about office A's customer, readable by those who may see customers.
+CUSTOMER_READ = row((LOGIN, LOGIN), (200, 405), (404, 405), (200, 405), (403, 405), (200, 405))
+# A form about office A's customer; an empty POST re-renders the form with its errors.
+CUSTOMER_WRITE = row((LOGIN, LOGIN), (200, 200), (404, 404), (200, 200), (403, 403), (200, 200))
+
+MATRIX: dict[str, dict[str, tuple[int, int]]] = {
+    "home": row((LOGIN, LOGIN), (200, 405), (200, 405), (200, 405), (200, 405), (200, 405)),
+    "healthz": row((200, 405), (200, 405), (200, 405), (200, 405), (200, 405), (200, 405)),
+    "login": row((200, 200), (302, 302), (302, 302), (302, 302), (302, 302), (302, 302)),
+    "logout": row((LOGIN, 302), (405, 302), (405, 302), (405, 302), (405, 302), (405, 302)),
+    "customers:list": row(
+        (LOGIN, LOGIN), (200, 405), (200, 405), (200, 405), (403, 405), (200, 405)
+    ),
+    "customers:create": row(
+        (LOGIN, LOGIN), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200)
+    ),
+    "customers:detail": CUSTOMER_READ,
+    "customers:edit": CUSTOMER_WRITE,
+    "customers:reassign": row(
+        (LOGIN, LOGIN), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200)
+    ),
+    "customers:plan": CUSTOMER_READ,
+    "customers:services": CUSTOMER_READ,
+    "customers:notes": CUSTOMER_READ,
+    "customers:documents": CUSTOMER_WRITE,
+    "customers:document": CUSTOMER_READ,
+    "customers:history": CUSTOMER_READ,
+    "admin:index": row((302, 302), (302, 302), (302, 302), (302, 302), (302, 302), (200, 200)),
+}
+
+# Django's admin builds its own URLs per model; all sit behind the admin index's rule,
+# which the matrix checks through admin:index.
+EXEMPT_NAMESPACES = {"admin"}
+
+
+def _named_urls(patterns: list, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in EXEMPT_NAMESPACES:
+                continue
+            names |= _named_urls(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    found = _named_urls(get_resolver().url_patterns) | {"admin:index"}
+    assert found - set(MATRIX) == set(), "Add these URLs to the permission matrix"
+    assert set(MATRIX) - found == set(), "The matrix names URLs that no longer exist"
+
+
+def _url(name: str, world: World) -> str:
+    customer = world.customer_a
+    if name == "customers:document":
+        document = document_upload(
+            customer=customer,
+            document_type=DocumentType.objects.first(),
+            upload=SimpleUploadedFile("id.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+            uploaded_by=world.planner_a,
+            max_mb=5,
+        )
+        return reverse(name, kwargs={"pk": customer.pk, "document_pk": document.pk})
+    try:
+        return reverse(name, kwargs={"pk": customer.pk})
+    except Exception:
+        return reverse(name)
+
+
+CASES = [
+    (name, persona, method) for name in MATRIX for persona in PERSONAS for method in ("GET", "POST")
+]
+
+
+@pytest.mark.parametrize(("name", "persona", "method"), CASES)
+def test_permission_matrix(world: World, name: str, persona: str, method: str, settings):
+    settings.AXES_ENABLED = False
+    user = None if persona == "anonymous" else getattr(world, persona)
+    client = client_for(user)
+    url = _url(name, world)
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    expected = MATRIX[name][persona][0 if method == "GET" else 1]
+    assert response.status_code == expected, f"{method} {name} as {persona}"
+    if expected == LOGIN and persona == "anonymous" and name not in ("logout",):
+        assert response["Location"].startswith(
+            reverse("login") if name != "admin:index" else "/admin/login/"
+        )
