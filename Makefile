@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export CASEMGMT_DEV ?= 1
 
-.PHONY: run test lint format bench deps-run deps-test stop-db clean
+.PHONY: run test lint format deps-run deps-test stop-db clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -209,6 +209,7 @@ if _redis_url:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 else:
     _queue_dir = LOCAL_DIR / "celery-queue"
+    _queue_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),

@@ -152,6 +152,7 @@ def customer_history(customer: Customer) -> list[HistoryEntry]:
     fk_ids: dict[str, set[int]] = {"office": set(), "career_planner": set()}
     for event in events:
         for field, values in (event.pgh_diff or {}).items():
+            field = field.removesuffix("_id")
             if field in fk_ids:
                 fk_ids[field].update(v for v in values if v)
     users = {
@@ -213,7 +214,8 @@ def customer_history(customer: Customer) -> list[HistoryEntry]:
             action = "Registered"
         else:
             action = "Changed"
-            for field, (old, new) in sorted((event.pgh_diff or {}).items()):
+            for attname, (old, new) in sorted((event.pgh_diff or {}).items()):
+                field = attname.removesuffix("_id")
                 if field in _HIDDEN_HISTORY_FIELDS or field not in labels:
                     continue
                 changes.append((labels[field], show(field, old), show(field, new)))

@@ -1,0 +1,75 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casemgmt.tasks import clear_expired_sessions
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "PATH": os.environ.get("PATH", ""),
+    "DJANGO_SETTINGS_MODULE": "casemgmt.settings",
+    "DJANGO_SECRET_KEY": "x" * 20 + "production-secret-for-the-check-only-" + "y" * 20,
+    "CASEMGMT_PII_KEY": "a-production-pii-key-for-the-check-only",
+    "DATABASE_URL": "postgres://casemgmt@db.invalid:5432/casemgmt",
+    "DJANGO_ALLOWED_HOSTS": "casemgmt.example.org",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "CASEMGMT_PII_KEY", "DATABASE_URL"])
+def test_production_refuses_to_start_without(missing: str):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=PRODUCTION,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_the_session_sweep_runs_as_a_task(db):
+    import datetime
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    live = SessionStore()
+    live.create()
+    expired = SessionStore()
+    expired.create()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    result = clear_expired_sessions.apply()
+    assert result.get() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
