@@ -160,7 +160,7 @@ class CustomerForm(forms.ModelForm):
                 ),
                 "eligibility_late_reason",
             ),
-            Fieldset("Barriers", Div("barriers", css_class="barrier-columns")),
+            Div("barriers", css_class="barrier-columns"),
             *(
                 []
                 if editing

@@ -77,7 +77,7 @@ class Customer(models.Model):
     last_name = models.CharField(max_length=80)
     date_of_birth = models.DateField()
 
-    phone = models.CharField(max_length=15, blank=True, help_text="Digits only")
+    phone = models.CharField(max_length=15, blank=True, help_text="Ten digits with the area code")
     email = models.EmailField(blank=True)
     street = models.CharField("Street address", max_length=200, blank=True)
     city = models.CharField(max_length=80, blank=True)
