@@ -57,7 +57,7 @@ def client_for(user: User | None) -> Client:
     return client
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
