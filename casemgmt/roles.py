@@ -20,13 +20,25 @@ _PLANNER = [
     "customers.change_customer",
     "customers.view_eligibilitydocument",
     "customers.add_eligibilitydocument",
+    "services.view_servicerecord",
+    "services.add_servicerecord",
+    "services.change_servicerecord",
+    "casenotes.view_casenote",
+    "casenotes.add_casenote",
+    "casenotes.change_casenote",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CAREER_PLANNER: _PLANNER,
     VETERAN_REPRESENTATIVE: _PLANNER,
-    SUPERVISOR: [*_PLANNER, "customers.reassign_customer"],
-    TRACKER: ["customers.view_customer"],
+    SUPERVISOR: [*_PLANNER, "customers.reassign_customer", "services.reopen_servicerecord"],
+    # Trackers re-engage customers: they read the file and log contacts and attempts.
+    TRACKER: [
+        "customers.view_customer",
+        "services.view_servicerecord",
+        "casenotes.view_casenote",
+        "casenotes.add_casenote",
+    ],
     FACILITATOR: [],
     ADMINISTRATOR: ["*"],
 }

@@ -1,0 +1,182 @@
+"""The rules of SPEC section 3 for recording a service, in one function.
+
+`service_problems` is called by the service form, the close and reopen actions, the
+legacy import and every later bulk path; each refusal names the rule and what to do.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from customers.models import Customer, Program, Status
+from services.models import Activity, ActivityProgram, Provides, ServiceRecord
+
+ENTRY_DEADLINE_DAYS = 10
+
+
+def entered_late(*, event_date: datetime.date, entered_on: datetime.date) -> bool:
+    """10-day entry rule: entered more than 10 days after the service or contact date.
+
+    Day 10 is on time; day 11 is late.
+    """
+    return (entered_on - event_date).days > ENTRY_DEADLINE_DAYS
+
+
+def late_entry_warning(*, event_date: datetime.date | None, entered_on: datetime.date, what: str) -> str:
+    if event_date is None or not entered_late(event_date=event_date, entered_on=entered_on):
+        return ""
+    days = (entered_on - event_date).days
+    return (
+        f"This {what} is dated {days} days ago. It will be saved and marked late: "
+        f"the 10-day entry rule asks for entry within {ENTRY_DEADLINE_DAYS} days."
+    )
+
+
+@dataclass(frozen=True)
+class ServiceDraft:
+    customer: Customer
+    activity: Activity
+    started_on: datetime.date
+    start_is_projected: bool = False
+    ended_on: datetime.date | None = None
+    completion_status: str = ""
+    planned_end_on: datetime.date | None = None
+    record_pk: int | None = None
+
+
+def _fmt(day: datetime.date) -> str:
+    return f"{day:%m/%d/%Y}"
+
+
+def _iep_code(customer: Customer) -> str:
+    return "Development of an ISS (469)" if customer.is_youth else "Development of an IEP (205)"
+
+
+def completed_assessment_by(customer: Customer, day: datetime.date, records: list[ServiceRecord]) -> bool:
+    """A completed assessment on or before the day: an assessment service that has ended."""
+    return any(
+        r.activity.provides == Provides.ASSESSMENT and r.ended_on is not None and r.ended_on <= day
+        for r in records
+    )
+
+
+def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple[str, str]]:
+    """Every reason the draft cannot be saved, as (field, message); empty when it can."""
+    activity, customer, start = draft.activity, draft.customer, draft.started_on
+    name = f"{activity.title} ({activity.code})"
+    problems: list[tuple[str, str]] = []
+
+    if not activity.active:
+        problems.append(("activity", f"{name} is retired from the service matrix; choose a current activity."))
+
+    # Program of the activity against the customer's programs.
+    if activity.program == ActivityProgram.YOUTH and not customer.is_youth:
+        problems.append(("activity", f"{name} is a Youth service; the customer is not enrolled in Youth."))
+    if activity.program == ActivityProgram.ADULT_DW and not (
+        {Program.ADULT, Program.DISLOCATED_WORKER} & set(customer.programs)
+    ):
+        problems.append(
+            ("activity", f"{name} is an Adult/Dislocated Worker service; the customer is not enrolled in either.")
+        )
+
+    # Not before certification.
+    if customer.certification_date is None:
+        problems.append(
+            (
+                "started_on",
+                f"{name} cannot be recorded before the customer is certified. "
+                "Record the certification date on the profile first.",
+            )
+        )
+    elif start < customer.certification_date:
+        problems.append(
+            (
+                "started_on",
+                f"Services start on or after the certification date ({_fmt(customer.certification_date)}). "
+                "Record it on the certification date and give the real date in the case note.",
+            )
+        )
+
+    # Dates.
+    if not draft.start_is_projected and start > today:
+        problems.append(
+            ("started_on", "An actual start date cannot be in the future. Tick 'projected' for a planned service.")
+        )
+    if draft.ended_on is not None:
+        if draft.ended_on < start:
+            problems.append(("ended_on", "The end date is before the start date."))
+        if draft.ended_on > today:
+            problems.append(("ended_on", "A service cannot be closed with a future end date; leave it open."))
+        if draft.start_is_projected:
+            problems.append(("ended_on", "A projected (planned) service has not started; it cannot be closed."))
+    if draft.planned_end_on is not None and draft.planned_end_on < start:
+        problems.append(("planned_end_on", "The planned end date is before the start date."))
+
+    # Same-day services.
+    if activity.same_day:
+        if draft.start_is_projected:
+            problems.append(("start_is_projected", f"{name} is a same-day service: record it on the day it is given."))
+        elif draft.ended_on != start:
+            problems.append(
+                (
+                    "ended_on",
+                    f"{name} is a same-day service: it starts and ends on the same day and cannot be left open. "
+                    f"Set the end date to {_fmt(start)}.",
+                )
+            )
+    # Closing needs a completion status, and a completion status needs the end date.
+    if draft.ended_on is not None and not draft.completion_status and not activity.same_day:
+        what = "Training services stay open until completion is confirmed, then close" if activity.is_training else "A service closes"
+        problems.append(("completion_status", f"{what} with a completion status: choose successful or unsuccessful."))
+    if draft.completion_status and draft.ended_on is None:
+        problems.append(("ended_on", "Give the end date with the completion status, or clear the status to leave the service open."))
+
+    # Prerequisites from the matrix, judged on what was recorded by the start date.
+    needs_history = (
+        activity.requires_iep
+        or activity.requires_assessment
+        or activity.requires_istep
+        or activity.requires_active_enrolling
+        or activity.requires_prior_id
+    )
+    records: list[ServiceRecord] = []
+    if needs_history:
+        records = [
+            r
+            for r in ServiceRecord.objects.filter(customer=customer, start_is_projected=False, started_on__lte=start)
+            .exclude(pk=draft.record_pk)
+            .select_related("activity")
+        ]
+    if activity.requires_iep and not any(r.activity.provides == Provides.IEP for r in records):
+        plan = "an ISS" if customer.is_youth else "an IEP"
+        problems.append(("activity", f"{name} requires {plan}: record {_iep_code(customer)} first."))
+    if activity.requires_assessment and not completed_assessment_by(customer, start, records):
+        problems.append(
+            ("activity", f"{name} requires a completed assessment: record and close the assessment first.")
+        )
+    if activity.requires_istep and not any(
+        r.activity.provides == Provides.ISTEP and r.ended_on is not None and r.ended_on <= start for r in records
+    ):
+        problems.append(("activity", f"{name} requires a completed ISTEP: record and close the ISTEP (221) first."))
+    if activity.requires_active_enrolling and not any(
+        r.activity.extends_exit_window
+        and not r.activity.is_supportive
+        and (r.ended_on is None or r.ended_on >= start)
+        for r in records
+    ):
+        problems.append(
+            (
+                "activity",
+                f"{name} must support an active career or training service: the customer needs at least one "
+                f"open enrolling service on {_fmt(start)}. Record that service first.",
+            )
+        )
+    if activity.requires_prior_id and not any(r.activity_id == activity.requires_prior_id for r in records):
+        prior = activity.requires_prior
+        problems.append(
+            ("activity", f"Youth services follow the order 468, 469, 470: record {prior.title} ({prior.code}) before {name}.")
+        )
+    if activity.not_in_follow_up_adult_dw and customer.status == Status.FOLLOW_UP and not customer.is_youth:
+        problems.append(
+            ("activity", f"Adult and Dislocated Worker customers in follow-up cannot receive {name}.")
+        )
+    return problems
