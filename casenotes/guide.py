@@ -33,7 +33,8 @@ TEMPLATES: dict[str, NoteTemplate] = {
         ["Referred by", "Services discussed", "Veteran status checked", "Next steps"],
     ),
     NoteType.ASSESSMENT: NoteTemplate(
-        "Service Strategy/Assessment", ["Assessment given", "Results", "How the results shape the plan", "Next steps"]
+        "Service Strategy/Assessment",
+        ["Assessment given", "Results", "How the results shape the plan", "Next steps"],
     ),
     NoteType.IEP: NoteTemplate(
         "Service Strategy/Individual Employment Plan",
@@ -51,13 +52,16 @@ TEMPLATES: dict[str, NoteTemplate] = {
         ["Barrier", "Community organizations contacted", "Service provided", "Service it supports"],
     ),
     NoteType.JOB_DEVELOPMENT: NoteTemplate(
-        "Service Strategy/Job Development", ["Employers contacted", "How contacted", "Why these employers", "Result"]
+        "Service Strategy/Job Development",
+        ["Employers contacted", "How contacted", "Why these employers", "Result"],
     ),
     NoteType.VETERAN: NoteTemplate(
-        "Veteran Services", ["Service provided", "Depth of service", "Referral to veteran representative"]
+        "Veteran Services",
+        ["Service provided", "Depth of service", "Referral to veteran representative"],
     ),
     NoteType.EXIT: NoteTemplate(
-        "Program Exit", ["Employment status", "Employer", "Hire date", "Hours per week", "Hourly wage"]
+        "Program Exit",
+        ["Employment status", "Employer", "Hire date", "Hours per week", "Hourly wage"],
     ),
     NoteType.FOLLOW_UP: NoteTemplate(
         "Follow-Up", ["Contact made", "Employment status", "Help needed", "Next follow-up"]

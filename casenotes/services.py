@@ -15,15 +15,27 @@ from services.rules import entered_late
 
 
 def casenote_problems(
-    *, customer: Customer, contact_date: datetime.date | None, subject: str, body: str, service: ServiceRecord | None
+    *,
+    customer: Customer,
+    contact_date: datetime.date | None,
+    subject: str,
+    body: str,
+    service: ServiceRecord | None,
 ) -> list[tuple[str, str]]:
     problems = []
     if contact_date is None:
         problems.append(("contact_date", "Give the date of the contact."))
     elif contact_date > today(customer.office.time_zone):
-        problems.append(("contact_date", "A case note records what happened: the contact date cannot be in the future."))
+        problems.append(
+            (
+                "contact_date",
+                "A case note records what happened: the contact date cannot be in the future.",
+            )
+        )
     if not subject.strip():
-        problems.append(("subject", "Give the note a subject, for example Service Strategy/Job Search."))
+        problems.append(
+            ("subject", "Give the note a subject, for example Service Strategy/Job Search.")
+        )
     if not body.strip():
         problems.append(("body", "Write the note: who, what, where, when, why and how."))
     if service is not None and service.customer_id != customer.pk:
@@ -56,7 +68,15 @@ def casenote_create(
     legacy_id: str | None = None,
 ) -> CaseNote:
     """Record a case note; one entered more than 10 days after the contact is marked late."""
-    _raise(casenote_problems(customer=customer, contact_date=contact_date, subject=subject, body=body, service=service))
+    _raise(
+        casenote_problems(
+            customer=customer,
+            contact_date=contact_date,
+            subject=subject,
+            body=body,
+            service=service,
+        )
+    )
     entered_at = entered_at or timezone.now()
     entered_on = timezone.localtime(entered_at, timezone=_zone(customer)).date()
     return CaseNote.objects.create(
@@ -102,7 +122,11 @@ def casenote_update(
         )
     _raise(
         casenote_problems(
-            customer=note.customer, contact_date=contact_date, subject=subject, body=body, service=note.service
+            customer=note.customer,
+            contact_date=contact_date,
+            subject=subject,
+            body=body,
+            service=note.service,
         )
     )
     note.subject, note.body = subject.strip(), body.strip()

@@ -107,7 +107,9 @@ class ServiceRecord(models.Model):
     start_is_projected = models.BooleanField("Projected start (planned)", default=False)
     planned_end_on = models.DateField("Planned end date", null=True, blank=True)
     ended_on = models.DateField("End date", null=True, blank=True)
-    completion_status = models.CharField(max_length=12, choices=CompletionStatus.choices, blank=True)
+    completion_status = models.CharField(
+        max_length=12, choices=CompletionStatus.choices, blank=True
+    )
     barriers = models.ManyToManyField(Barrier, blank=True, related_name="+")
     provider = models.CharField(max_length=8, choices=Provider.choices, default=Provider.OFFICE)
     provider_name = models.CharField("Outside provider's name", max_length=160, blank=True)
@@ -115,7 +117,9 @@ class ServiceRecord(models.Model):
     dollar_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True)
 
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     entered_at = models.DateTimeField()
     entered_late = models.BooleanField(default=False)
     closed_by = models.ForeignKey(

@@ -21,7 +21,9 @@ def entered_late(*, event_date: datetime.date, entered_on: datetime.date) -> boo
     return (entered_on - event_date).days > ENTRY_DEADLINE_DAYS
 
 
-def late_entry_warning(*, event_date: datetime.date | None, entered_on: datetime.date, what: str) -> str:
+def late_entry_warning(
+    *, event_date: datetime.date | None, entered_on: datetime.date, what: str
+) -> str:
     if event_date is None or not entered_late(event_date=event_date, entered_on=entered_on):
         return ""
     days = (entered_on - event_date).days
@@ -51,7 +53,9 @@ def _iep_code(customer: Customer) -> str:
     return "Development of an ISS (469)" if customer.is_youth else "Development of an IEP (205)"
 
 
-def completed_assessment_by(customer: Customer, day: datetime.date, records: list[ServiceRecord]) -> bool:
+def completed_assessment_by(
+    customer: Customer, day: datetime.date, records: list[ServiceRecord]
+) -> bool:
     """A completed assessment on or before the day: an assessment service that has ended."""
     return any(
         r.activity.provides == Provides.ASSESSMENT and r.ended_on is not None and r.ended_on <= day
@@ -66,16 +70,23 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
     problems: list[tuple[str, str]] = []
 
     if not activity.active:
-        problems.append(("activity", f"{name} is retired from the service matrix; choose a current activity."))
+        problems.append(
+            ("activity", f"{name} is retired from the service matrix; choose a current activity.")
+        )
 
     # Program of the activity against the customer's programs.
     if activity.program == ActivityProgram.YOUTH and not customer.is_youth:
-        problems.append(("activity", f"{name} is a Youth service; the customer is not enrolled in Youth."))
+        problems.append(
+            ("activity", f"{name} is a Youth service; the customer is not enrolled in Youth.")
+        )
     if activity.program == ActivityProgram.ADULT_DW and not (
         {Program.ADULT, Program.DISLOCATED_WORKER} & set(customer.programs)
     ):
         problems.append(
-            ("activity", f"{name} is an Adult/Dislocated Worker service; the customer is not enrolled in either.")
+            (
+                "activity",
+                f"{name} is an Adult/Dislocated Worker service; the customer is not enrolled in either.",
+            )
         )
 
     # Not before certification.
@@ -99,22 +110,34 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
     # Dates.
     if not draft.start_is_projected and start > today:
         problems.append(
-            ("started_on", "An actual start date cannot be in the future. Tick 'projected' for a planned service.")
+            (
+                "started_on",
+                "An actual start date cannot be in the future. Tick 'projected' for a planned service.",
+            )
         )
     if draft.ended_on is not None:
         if draft.ended_on < start:
             problems.append(("ended_on", "The end date is before the start date."))
         if draft.ended_on > today:
-            problems.append(("ended_on", "A service cannot be closed with a future end date; leave it open."))
+            problems.append(
+                ("ended_on", "A service cannot be closed with a future end date; leave it open.")
+            )
         if draft.start_is_projected:
-            problems.append(("ended_on", "A projected (planned) service has not started; it cannot be closed."))
+            problems.append(
+                ("ended_on", "A projected (planned) service has not started; it cannot be closed.")
+            )
     if draft.planned_end_on is not None and draft.planned_end_on < start:
         problems.append(("planned_end_on", "The planned end date is before the start date."))
 
     # Same-day services.
     if activity.same_day:
         if draft.start_is_projected:
-            problems.append(("start_is_projected", f"{name} is a same-day service: record it on the day it is given."))
+            problems.append(
+                (
+                    "start_is_projected",
+                    f"{name} is a same-day service: record it on the day it is given.",
+                )
+            )
         elif draft.ended_on != start:
             problems.append(
                 (
@@ -125,10 +148,24 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
             )
     # Closing needs a completion status, and a completion status needs the end date.
     if draft.ended_on is not None and not draft.completion_status and not activity.same_day:
-        what = "Training services stay open until completion is confirmed, then close" if activity.is_training else "A service closes"
-        problems.append(("completion_status", f"{what} with a completion status: choose successful or unsuccessful."))
+        what = (
+            "Training services stay open until completion is confirmed, then close"
+            if activity.is_training
+            else "A service closes"
+        )
+        problems.append(
+            (
+                "completion_status",
+                f"{what} with a completion status: choose successful or unsuccessful.",
+            )
+        )
     if draft.completion_status and draft.ended_on is None:
-        problems.append(("ended_on", "Give the end date with the completion status, or clear the status to leave the service open."))
+        problems.append(
+            (
+                "ended_on",
+                "Give the end date with the completion status, or clear the status to leave the service open.",
+            )
+        )
 
     # Prerequisites from the matrix, judged on what was recorded by the start date.
     needs_history = (
@@ -140,23 +177,35 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
     )
     records: list[ServiceRecord] = []
     if needs_history:
-        records = [
-            r
-            for r in ServiceRecord.objects.filter(customer=customer, start_is_projected=False, started_on__lte=start)
+        records = list(
+            ServiceRecord.objects.filter(
+                customer=customer, start_is_projected=False, started_on__lte=start
+            )
             .exclude(pk=draft.record_pk)
             .select_related("activity")
-        ]
+        )
     if activity.requires_iep and not any(r.activity.provides == Provides.IEP for r in records):
         plan = "an ISS" if customer.is_youth else "an IEP"
-        problems.append(("activity", f"{name} requires {plan}: record {_iep_code(customer)} first."))
+        problems.append(
+            ("activity", f"{name} requires {plan}: record {_iep_code(customer)} first.")
+        )
     if activity.requires_assessment and not completed_assessment_by(customer, start, records):
         problems.append(
-            ("activity", f"{name} requires a completed assessment: record and close the assessment first.")
+            (
+                "activity",
+                f"{name} requires a completed assessment: record and close the assessment first.",
+            )
         )
     if activity.requires_istep and not any(
-        r.activity.provides == Provides.ISTEP and r.ended_on is not None and r.ended_on <= start for r in records
+        r.activity.provides == Provides.ISTEP and r.ended_on is not None and r.ended_on <= start
+        for r in records
     ):
-        problems.append(("activity", f"{name} requires a completed ISTEP: record and close the ISTEP (221) first."))
+        problems.append(
+            (
+                "activity",
+                f"{name} requires a completed ISTEP: record and close the ISTEP (221) first.",
+            )
+        )
     if activity.requires_active_enrolling and not any(
         r.activity.extends_exit_window
         and not r.activity.is_supportive
@@ -170,13 +219,25 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
                 f"open enrolling service on {_fmt(start)}. Record that service first.",
             )
         )
-    if activity.requires_prior_id and not any(r.activity_id == activity.requires_prior_id for r in records):
+    if activity.requires_prior_id and not any(
+        r.activity_id == activity.requires_prior_id for r in records
+    ):
         prior = activity.requires_prior
         problems.append(
-            ("activity", f"Youth services follow the order 468, 469, 470: record {prior.title} ({prior.code}) before {name}.")
+            (
+                "activity",
+                f"Youth services follow the order 468, 469, 470: record {prior.title} ({prior.code}) before {name}.",
+            )
         )
-    if activity.not_in_follow_up_adult_dw and customer.status == Status.FOLLOW_UP and not customer.is_youth:
+    if (
+        activity.not_in_follow_up_adult_dw
+        and customer.status == Status.FOLLOW_UP
+        and not customer.is_youth
+    ):
         problems.append(
-            ("activity", f"Adult and Dislocated Worker customers in follow-up cannot receive {name}.")
+            (
+                "activity",
+                f"Adult and Dislocated Worker customers in follow-up cannot receive {name}.",
+            )
         )
     return problems

@@ -88,13 +88,20 @@ def service_record_create(
     )
     if activity.same_day and note is None:
         problems.append(
-            ("note", f"{activity.title} ({activity.code}) is a same-day service: write its case note in the same form.")
+            (
+                "note",
+                f"{activity.title} ({activity.code}) is a same-day service: write its case note in the same form.",
+            )
         )
     if note is not None:
         problems += [
             (f"note_{field}", message)
             for field, message in casenote_problems(
-                customer=customer, contact_date=started_on, subject=note.subject, body=note.body, service=None
+                customer=customer,
+                contact_date=started_on,
+                subject=note.subject,
+                body=note.body,
+                service=None,
             )
         ]
     if provider == Provider.OUTSIDE and not provider_name.strip():
@@ -116,7 +123,8 @@ def service_record_create(
         notes=notes,
         entered_by=entered_by,
         entered_at=entered_at,
-        entered_late=not start_is_projected and entered_late(event_date=started_on, entered_on=entered_on),
+        entered_late=not start_is_projected
+        and entered_late(event_date=started_on, entered_on=entered_on),
         closed_by=entered_by if ended_on else None,
         closed_at=entered_at if ended_on else None,
         legacy_id=legacy_id,
@@ -135,7 +143,11 @@ def service_record_create(
             service=record,
             entered_at=entered_at,
         )
-    if activity.extends_exit_window and not start_is_projected and customer.status == Status.APPLICANT:
+    if (
+        activity.extends_exit_window
+        and not start_is_projected
+        and customer.status == Status.APPLICANT
+    ):
         customer.status = Status.PARTICIPANT
         customer.save(update_fields=["status", "updated_at"])
     return record
@@ -178,7 +190,9 @@ def service_record_close(
 
 
 @transaction.atomic
-def service_record_reopen(*, record: ServiceRecord, reason: str, reopened_by: User) -> ServiceRecord:
+def service_record_reopen(
+    *, record: ServiceRecord, reason: str, reopened_by: User
+) -> ServiceRecord:
     """A supervisor reopens a closed service; the reason stays in the update log."""
     if record.is_open:
         raise ValidationError("This service is open already.")
@@ -203,5 +217,3 @@ def service_record_reopen(*, record: ServiceRecord, reason: str, reopened_by: Us
 def service_note_subject(activity: Activity) -> str:
     """The subject the case-note guide suggests for a service's note."""
     return f"Service Strategy/{activity.title}"[:200]
-
-

@@ -6,66 +6,184 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0003_phone_help'),
+        ("customers", "0003_phone_help"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Acronym',
+            name="Acronym",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=20, unique=True)),
-                ('meaning', models.CharField(max_length=160)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=20, unique=True)),
+                ("meaning", models.CharField(max_length=160)),
             ],
             options={
-                'ordering': ['text'],
+                "ordering": ["text"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNoteEvent',
+            name="CaseNoteEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('contact_date', models.DateField()),
-                ('entered_at', models.DateTimeField()),
-                ('entered_late', models.BooleanField(default=False)),
-                ('note_type', models.CharField(choices=[('general', 'General'), ('initial', 'Initial / introduction'), ('assessment', 'Assessment'), ('iep', 'IEP/ISS development or review'), ('training_begin', 'Training begin'), ('training_end', 'Training end'), ('supportive', 'Supportive service justification'), ('job_development', 'Job development'), ('veteran', 'Veteran service'), ('exit', 'Exit'), ('follow_up', 'Follow-up'), ('addendum', 'Addendum (correction)')], default='general', max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('contact_method', models.CharField(choices=[('in_person', 'In person'), ('virtual', 'Virtual'), ('phone', 'Phone'), ('email', 'Email'), ('text', 'Text message'), ('other', 'Other')], max_length=12)),
-                ('two_way', models.BooleanField(help_text='The customer answered. A voicemail, letter or unanswered email is an attempt.', verbose_name='Two-way communication')),
-                ('legacy_id', models.CharField(blank=True, editable=False, max_length=64, null=True)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("contact_date", models.DateField()),
+                ("entered_at", models.DateTimeField()),
+                ("entered_late", models.BooleanField(default=False)),
+                (
+                    "note_type",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("initial", "Initial / introduction"),
+                            ("assessment", "Assessment"),
+                            ("iep", "IEP/ISS development or review"),
+                            ("training_begin", "Training begin"),
+                            ("training_end", "Training end"),
+                            ("supportive", "Supportive service justification"),
+                            ("job_development", "Job development"),
+                            ("veteran", "Veteran service"),
+                            ("exit", "Exit"),
+                            ("follow_up", "Follow-up"),
+                            ("addendum", "Addendum (correction)"),
+                        ],
+                        default="general",
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                (
+                    "contact_method",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("virtual", "Virtual"),
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("text", "Text message"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "two_way",
+                    models.BooleanField(
+                        help_text="The customer answered. A voicemail, letter or unanswered email is an attempt.",
+                        verbose_name="Two-way communication",
+                    ),
+                ),
+                (
+                    "legacy_id",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_date', models.DateField()),
-                ('entered_at', models.DateTimeField()),
-                ('entered_late', models.BooleanField(default=False)),
-                ('note_type', models.CharField(choices=[('general', 'General'), ('initial', 'Initial / introduction'), ('assessment', 'Assessment'), ('iep', 'IEP/ISS development or review'), ('training_begin', 'Training begin'), ('training_end', 'Training end'), ('supportive', 'Supportive service justification'), ('job_development', 'Job development'), ('veteran', 'Veteran service'), ('exit', 'Exit'), ('follow_up', 'Follow-up'), ('addendum', 'Addendum (correction)')], default='general', max_length=20)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('contact_method', models.CharField(choices=[('in_person', 'In person'), ('virtual', 'Virtual'), ('phone', 'Phone'), ('email', 'Email'), ('text', 'Text message'), ('other', 'Other')], max_length=12)),
-                ('two_way', models.BooleanField(help_text='The customer answered. A voicemail, letter or unanswered email is an attempt.', verbose_name='Two-way communication')),
-                ('legacy_id', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('addendum_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='addenda', to='casenotes.casenote')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_notes', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_date", models.DateField()),
+                ("entered_at", models.DateTimeField()),
+                ("entered_late", models.BooleanField(default=False)),
+                (
+                    "note_type",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("initial", "Initial / introduction"),
+                            ("assessment", "Assessment"),
+                            ("iep", "IEP/ISS development or review"),
+                            ("training_begin", "Training begin"),
+                            ("training_end", "Training end"),
+                            ("supportive", "Supportive service justification"),
+                            ("job_development", "Job development"),
+                            ("veteran", "Veteran service"),
+                            ("exit", "Exit"),
+                            ("follow_up", "Follow-up"),
+                            ("addendum", "Addendum (correction)"),
+                        ],
+                        default="general",
+                        max_length=20,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                (
+                    "contact_method",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("virtual", "Virtual"),
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("text", "Text message"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "two_way",
+                    models.BooleanField(
+                        help_text="The customer answered. A voicemail, letter or unanswered email is an attempt.",
+                        verbose_name="Two-way communication",
+                    ),
+                ),
+                (
+                    "legacy_id",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, null=True, unique=True
+                    ),
+                ),
+                (
+                    "addendum_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="addenda",
+                        to="casenotes.casenote",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_notes",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-contact_date', '-entered_at'],
+                "ordering": ["-contact_date", "-entered_at"],
             },
         ),
     ]

@@ -8,67 +8,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casenotes', '0001_initial'),
-        ('customers', '0003_phone_help'),
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('services', '0001_initial'),
+        ("casenotes", "0001_initial"),
+        ("customers", "0003_phone_help"),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("services", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casenote',
-            name='service',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case_notes', to='services.servicerecord'),
+            model_name="casenote",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_notes",
+                to="services.servicerecord",
+            ),
         ),
         migrations.AddField(
-            model_name='casenoteevent',
-            name='addendum_to',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='casenotes.casenote'),
+            model_name="casenoteevent",
+            name="addendum_to",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="casenotes.casenote",
+            ),
         ),
         migrations.AddField(
-            model_name='casenoteevent',
-            name='author',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="casenoteevent",
+            name="author",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='casenoteevent',
-            name='customer',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='customers.customer'),
+            model_name="casenoteevent",
+            name="customer",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="customers.customer",
+            ),
         ),
         migrations.AddField(
-            model_name='casenoteevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
+            model_name="casenoteevent",
+            name="pgh_context",
+            field=models.ForeignKey(
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="pghistory.context",
+            ),
         ),
         migrations.AddField(
-            model_name='casenoteevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='casenotes.casenote'),
+            model_name="casenoteevent",
+            name="pgh_obj",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="events",
+                to="casenotes.casenote",
+            ),
         ),
         migrations.AddField(
-            model_name='casenoteevent',
-            name='service',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='services.servicerecord'),
+            model_name="casenoteevent",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="services.servicerecord",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casenote',
-            index=models.Index(fields=['customer', 'contact_date'], name='casenotes_c_custome_076345_idx'),
+            model_name="casenote",
+            index=models.Index(
+                fields=["customer", "contact_date"], name="casenotes_c_custome_076345_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='casenote',
-            index=models.Index(fields=['customer', 'two_way', 'contact_date'], name='casenotes_c_custome_27be01_idx'),
+            model_name="casenote",
+            index=models.Index(
+                fields=["customer", "two_way", "contact_date"],
+                name="casenotes_c_custome_27be01_idx",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='casenote',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "casenotes_casenoteevent" ("addendum_to_id", "author_id", "body", "contact_date", "contact_method", "customer_id", "entered_at", "entered_late", "id", "legacy_id", "note_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "subject", "two_way") VALUES (NEW."addendum_to_id", NEW."author_id", NEW."body", NEW."contact_date", NEW."contact_method", NEW."customer_id", NEW."entered_at", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."note_type", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."service_id", NEW."subject", NEW."two_way"); RETURN NULL;', hash='de781de901b6df8788ce9322e8a3782a23a94931', operation='INSERT', pgid='pgtrigger_insert_insert_ce5c7', table='casenotes_casenote', when='AFTER')),
+            model_name="casenote",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "casenotes_casenoteevent" ("addendum_to_id", "author_id", "body", "contact_date", "contact_method", "customer_id", "entered_at", "entered_late", "id", "legacy_id", "note_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "subject", "two_way") VALUES (NEW."addendum_to_id", NEW."author_id", NEW."body", NEW."contact_date", NEW."contact_method", NEW."customer_id", NEW."entered_at", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."note_type", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."service_id", NEW."subject", NEW."two_way"); RETURN NULL;',
+                    hash="de781de901b6df8788ce9322e8a3782a23a94931",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_ce5c7",
+                    table="casenotes_casenote",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='casenote',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "casenotes_casenoteevent" ("addendum_to_id", "author_id", "body", "contact_date", "contact_method", "customer_id", "entered_at", "entered_late", "id", "legacy_id", "note_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "subject", "two_way") VALUES (NEW."addendum_to_id", NEW."author_id", NEW."body", NEW."contact_date", NEW."contact_method", NEW."customer_id", NEW."entered_at", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."note_type", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."service_id", NEW."subject", NEW."two_way"); RETURN NULL;', hash='4919d65a4f31bef4a941b5a225a070ef585b0582', operation='UPDATE', pgid='pgtrigger_update_update_85c89', table='casenotes_casenote', when='AFTER')),
+            model_name="casenote",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "casenotes_casenoteevent" ("addendum_to_id", "author_id", "body", "contact_date", "contact_method", "customer_id", "entered_at", "entered_late", "id", "legacy_id", "note_type", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "subject", "two_way") VALUES (NEW."addendum_to_id", NEW."author_id", NEW."body", NEW."contact_date", NEW."contact_method", NEW."customer_id", NEW."entered_at", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."note_type", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."service_id", NEW."subject", NEW."two_way"); RETURN NULL;',
+                    hash="4919d65a4f31bef4a941b5a225a070ef585b0582",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_85c89",
+                    table="casenotes_casenote",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

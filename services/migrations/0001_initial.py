@@ -8,160 +8,560 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0003_phone_help'),
-        ('pghistory', '0007_auto_20250421_0444'),
+        ("customers", "0003_phone_help"),
+        ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True)),
-                ('title', models.CharField(max_length=160)),
-                ('category', models.CharField(choices=[('basic_career', 'Basic Career (Staff Assisted)'), ('individualized_career', 'Individualized Career'), ('training', 'Training'), ('supportive', 'Supportive'), ('follow_up', 'Follow-Up'), ('youth_element', 'Youth program element'), ('tracking', 'Non-enrolling tracking')], max_length=24)),
-                ('program', models.CharField(choices=[('adult_dw', 'Adult / Dislocated Worker'), ('youth', 'Youth'), ('all', 'Adult, Dislocated Worker and Youth')], max_length=10)),
-                ('extends_exit_window', models.BooleanField(default=False, verbose_name='Extends the 90-day exit window (enrolling)')),
-                ('same_day', models.BooleanField(default=False, verbose_name='Same-day service')),
-                ('definition', models.TextField(blank=True)),
-                ('performance_measures', models.CharField(blank=True, max_length=200)),
-                ('provides', models.CharField(blank=True, choices=[('', '—'), ('iep', 'An IEP/ISS'), ('assessment', 'A completed assessment'), ('istep', 'A completed ISTEP')], max_length=12, verbose_name='Recording it provides')),
-                ('requires_iep', models.BooleanField(default=False, verbose_name='Requires an IEP/ISS (205 or 469)')),
-                ('requires_assessment', models.BooleanField(default=False, verbose_name='Requires a completed assessment')),
-                ('requires_istep', models.BooleanField(default=False, verbose_name='Requires a completed ISTEP (221)')),
-                ('requires_active_enrolling', models.BooleanField(default=False, verbose_name='Requires an active enrolling service')),
-                ('not_in_follow_up_adult_dw', models.BooleanField(default=False, verbose_name='Not allowed in follow-up for Adult/DW')),
-                ('in_seed_matrix', models.BooleanField(default=True, help_text='Off for codes the source documents name without a matrix row.', verbose_name='Row of the published service matrix')),
-                ('active', models.BooleanField(default=True)),
-                ('requires_prior', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.activity', verbose_name='Must come after (required order)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True)),
+                ("title", models.CharField(max_length=160)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("basic_career", "Basic Career (Staff Assisted)"),
+                            ("individualized_career", "Individualized Career"),
+                            ("training", "Training"),
+                            ("supportive", "Supportive"),
+                            ("follow_up", "Follow-Up"),
+                            ("youth_element", "Youth program element"),
+                            ("tracking", "Non-enrolling tracking"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "program",
+                    models.CharField(
+                        choices=[
+                            ("adult_dw", "Adult / Dislocated Worker"),
+                            ("youth", "Youth"),
+                            ("all", "Adult, Dislocated Worker and Youth"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "extends_exit_window",
+                    models.BooleanField(
+                        default=False, verbose_name="Extends the 90-day exit window (enrolling)"
+                    ),
+                ),
+                ("same_day", models.BooleanField(default=False, verbose_name="Same-day service")),
+                ("definition", models.TextField(blank=True)),
+                ("performance_measures", models.CharField(blank=True, max_length=200)),
+                (
+                    "provides",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("iep", "An IEP/ISS"),
+                            ("assessment", "A completed assessment"),
+                            ("istep", "A completed ISTEP"),
+                        ],
+                        max_length=12,
+                        verbose_name="Recording it provides",
+                    ),
+                ),
+                (
+                    "requires_iep",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires an IEP/ISS (205 or 469)"
+                    ),
+                ),
+                (
+                    "requires_assessment",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires a completed assessment"
+                    ),
+                ),
+                (
+                    "requires_istep",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires a completed ISTEP (221)"
+                    ),
+                ),
+                (
+                    "requires_active_enrolling",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires an active enrolling service"
+                    ),
+                ),
+                (
+                    "not_in_follow_up_adult_dw",
+                    models.BooleanField(
+                        default=False, verbose_name="Not allowed in follow-up for Adult/DW"
+                    ),
+                ),
+                (
+                    "in_seed_matrix",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off for codes the source documents name without a matrix row.",
+                        verbose_name="Row of the published service matrix",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "requires_prior",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="services.activity",
+                        verbose_name="Must come after (required order)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['code'],
+                "verbose_name_plural": "activities",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityEvent',
+            name="ActivityEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('code', models.CharField(max_length=8)),
-                ('title', models.CharField(max_length=160)),
-                ('category', models.CharField(choices=[('basic_career', 'Basic Career (Staff Assisted)'), ('individualized_career', 'Individualized Career'), ('training', 'Training'), ('supportive', 'Supportive'), ('follow_up', 'Follow-Up'), ('youth_element', 'Youth program element'), ('tracking', 'Non-enrolling tracking')], max_length=24)),
-                ('program', models.CharField(choices=[('adult_dw', 'Adult / Dislocated Worker'), ('youth', 'Youth'), ('all', 'Adult, Dislocated Worker and Youth')], max_length=10)),
-                ('extends_exit_window', models.BooleanField(default=False, verbose_name='Extends the 90-day exit window (enrolling)')),
-                ('same_day', models.BooleanField(default=False, verbose_name='Same-day service')),
-                ('definition', models.TextField(blank=True)),
-                ('performance_measures', models.CharField(blank=True, max_length=200)),
-                ('provides', models.CharField(blank=True, choices=[('', '—'), ('iep', 'An IEP/ISS'), ('assessment', 'A completed assessment'), ('istep', 'A completed ISTEP')], max_length=12, verbose_name='Recording it provides')),
-                ('requires_iep', models.BooleanField(default=False, verbose_name='Requires an IEP/ISS (205 or 469)')),
-                ('requires_assessment', models.BooleanField(default=False, verbose_name='Requires a completed assessment')),
-                ('requires_istep', models.BooleanField(default=False, verbose_name='Requires a completed ISTEP (221)')),
-                ('requires_active_enrolling', models.BooleanField(default=False, verbose_name='Requires an active enrolling service')),
-                ('not_in_follow_up_adult_dw', models.BooleanField(default=False, verbose_name='Not allowed in follow-up for Adult/DW')),
-                ('in_seed_matrix', models.BooleanField(default=True, help_text='Off for codes the source documents name without a matrix row.', verbose_name='Row of the published service matrix')),
-                ('active', models.BooleanField(default=True)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='services.activity')),
-                ('requires_prior', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='services.activity', verbose_name='Must come after (required order)')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("code", models.CharField(max_length=8)),
+                ("title", models.CharField(max_length=160)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("basic_career", "Basic Career (Staff Assisted)"),
+                            ("individualized_career", "Individualized Career"),
+                            ("training", "Training"),
+                            ("supportive", "Supportive"),
+                            ("follow_up", "Follow-Up"),
+                            ("youth_element", "Youth program element"),
+                            ("tracking", "Non-enrolling tracking"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "program",
+                    models.CharField(
+                        choices=[
+                            ("adult_dw", "Adult / Dislocated Worker"),
+                            ("youth", "Youth"),
+                            ("all", "Adult, Dislocated Worker and Youth"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "extends_exit_window",
+                    models.BooleanField(
+                        default=False, verbose_name="Extends the 90-day exit window (enrolling)"
+                    ),
+                ),
+                ("same_day", models.BooleanField(default=False, verbose_name="Same-day service")),
+                ("definition", models.TextField(blank=True)),
+                ("performance_measures", models.CharField(blank=True, max_length=200)),
+                (
+                    "provides",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("iep", "An IEP/ISS"),
+                            ("assessment", "A completed assessment"),
+                            ("istep", "A completed ISTEP"),
+                        ],
+                        max_length=12,
+                        verbose_name="Recording it provides",
+                    ),
+                ),
+                (
+                    "requires_iep",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires an IEP/ISS (205 or 469)"
+                    ),
+                ),
+                (
+                    "requires_assessment",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires a completed assessment"
+                    ),
+                ),
+                (
+                    "requires_istep",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires a completed ISTEP (221)"
+                    ),
+                ),
+                (
+                    "requires_active_enrolling",
+                    models.BooleanField(
+                        default=False, verbose_name="Requires an active enrolling service"
+                    ),
+                ),
+                (
+                    "not_in_follow_up_adult_dw",
+                    models.BooleanField(
+                        default=False, verbose_name="Not allowed in follow-up for Adult/DW"
+                    ),
+                ),
+                (
+                    "in_seed_matrix",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Off for codes the source documents name without a matrix row.",
+                        verbose_name="Row of the published service matrix",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="services.activity",
+                    ),
+                ),
+                (
+                    "requires_prior",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="services.activity",
+                        verbose_name="Must come after (required order)",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecord',
+            name="ServiceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(verbose_name='Start date')),
-                ('start_is_projected', models.BooleanField(default=False, verbose_name='Projected start (planned)')),
-                ('planned_end_on', models.DateField(blank=True, null=True, verbose_name='Planned end date')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='End date')),
-                ('completion_status', models.CharField(blank=True, choices=[('successful', 'Successful'), ('unsuccessful', 'Unsuccessful')], max_length=12)),
-                ('provider', models.CharField(choices=[('office', 'This office'), ('outside', 'Outside provider')], default='office', max_length=8)),
-                ('provider_name', models.CharField(blank=True, max_length=160, verbose_name="Outside provider's name")),
-                ('weekly_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('dollar_value', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('entered_at', models.DateTimeField()),
-                ('entered_late', models.BooleanField(default=False)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_late', models.BooleanField(default=False)),
-                ('reopen_reason', models.TextField(blank=True)),
-                ('legacy_id', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='services.activity')),
-                ('barriers', models.ManyToManyField(blank=True, related_name='+', to='customers.barrier')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='customers.customer')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="Start date")),
+                (
+                    "start_is_projected",
+                    models.BooleanField(default=False, verbose_name="Projected start (planned)"),
+                ),
+                (
+                    "planned_end_on",
+                    models.DateField(blank=True, null=True, verbose_name="Planned end date"),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="End date")),
+                (
+                    "completion_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("successful", "Successful"), ("unsuccessful", "Unsuccessful")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[("office", "This office"), ("outside", "Outside provider")],
+                        default="office",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(
+                        blank=True, max_length=160, verbose_name="Outside provider's name"
+                    ),
+                ),
+                (
+                    "weekly_hours",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "dollar_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("entered_at", models.DateTimeField()),
+                ("entered_late", models.BooleanField(default=False)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_late", models.BooleanField(default=False)),
+                ("reopen_reason", models.TextField(blank=True)),
+                (
+                    "legacy_id",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, null=True, unique=True
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="services.activity",
+                    ),
+                ),
+                (
+                    "barriers",
+                    models.ManyToManyField(blank=True, related_name="+", to="customers.barrier"),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="services",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'permissions': [('reopen_servicerecord', 'Reopens a closed service with a reason')],
+                "permissions": [("reopen_servicerecord", "Reopens a closed service with a reason")],
             },
         ),
         migrations.CreateModel(
-            name='ServiceRecordEvent',
+            name="ServiceRecordEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('started_on', models.DateField(verbose_name='Start date')),
-                ('start_is_projected', models.BooleanField(default=False, verbose_name='Projected start (planned)')),
-                ('planned_end_on', models.DateField(blank=True, null=True, verbose_name='Planned end date')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='End date')),
-                ('completion_status', models.CharField(blank=True, choices=[('successful', 'Successful'), ('unsuccessful', 'Unsuccessful')], max_length=12)),
-                ('provider', models.CharField(choices=[('office', 'This office'), ('outside', 'Outside provider')], default='office', max_length=8)),
-                ('provider_name', models.CharField(blank=True, max_length=160, verbose_name="Outside provider's name")),
-                ('weekly_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('dollar_value', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('entered_at', models.DateTimeField()),
-                ('entered_late', models.BooleanField(default=False)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_late', models.BooleanField(default=False)),
-                ('reopen_reason', models.TextField(blank=True)),
-                ('legacy_id', models.CharField(blank=True, editable=False, max_length=64, null=True)),
-                ('activity', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='services.activity')),
-                ('closed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='customers.customer')),
-                ('entered_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='services.servicerecord')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("started_on", models.DateField(verbose_name="Start date")),
+                (
+                    "start_is_projected",
+                    models.BooleanField(default=False, verbose_name="Projected start (planned)"),
+                ),
+                (
+                    "planned_end_on",
+                    models.DateField(blank=True, null=True, verbose_name="Planned end date"),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="End date")),
+                (
+                    "completion_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("successful", "Successful"), ("unsuccessful", "Unsuccessful")],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[("office", "This office"), ("outside", "Outside provider")],
+                        default="office",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(
+                        blank=True, max_length=160, verbose_name="Outside provider's name"
+                    ),
+                ),
+                (
+                    "weekly_hours",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "dollar_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("entered_at", models.DateTimeField()),
+                ("entered_late", models.BooleanField(default=False)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_late", models.BooleanField(default=False)),
+                ("reopen_reason", models.TextField(blank=True)),
+                (
+                    "legacy_id",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="services.activity",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="services.servicerecord",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='activity',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "services_activityevent" ("active", "category", "code", "definition", "extends_exit_window", "id", "in_seed_matrix", "not_in_follow_up_adult_dw", "performance_measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "program", "provides", "requires_active_enrolling", "requires_assessment", "requires_iep", "requires_istep", "requires_prior_id", "same_day", "title") VALUES (NEW."active", NEW."category", NEW."code", NEW."definition", NEW."extends_exit_window", NEW."id", NEW."in_seed_matrix", NEW."not_in_follow_up_adult_dw", NEW."performance_measures", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."program", NEW."provides", NEW."requires_active_enrolling", NEW."requires_assessment", NEW."requires_iep", NEW."requires_istep", NEW."requires_prior_id", NEW."same_day", NEW."title"); RETURN NULL;', hash='1b313642d3df3deebf11209763c433a03850ed03', operation='INSERT', pgid='pgtrigger_insert_insert_e53dc', table='services_activity', when='AFTER')),
+            model_name="activity",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "services_activityevent" ("active", "category", "code", "definition", "extends_exit_window", "id", "in_seed_matrix", "not_in_follow_up_adult_dw", "performance_measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "program", "provides", "requires_active_enrolling", "requires_assessment", "requires_iep", "requires_istep", "requires_prior_id", "same_day", "title") VALUES (NEW."active", NEW."category", NEW."code", NEW."definition", NEW."extends_exit_window", NEW."id", NEW."in_seed_matrix", NEW."not_in_follow_up_adult_dw", NEW."performance_measures", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."program", NEW."provides", NEW."requires_active_enrolling", NEW."requires_assessment", NEW."requires_iep", NEW."requires_istep", NEW."requires_prior_id", NEW."same_day", NEW."title"); RETURN NULL;',
+                    hash="1b313642d3df3deebf11209763c433a03850ed03",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_e53dc",
+                    table="services_activity",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='activity',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "services_activityevent" ("active", "category", "code", "definition", "extends_exit_window", "id", "in_seed_matrix", "not_in_follow_up_adult_dw", "performance_measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "program", "provides", "requires_active_enrolling", "requires_assessment", "requires_iep", "requires_istep", "requires_prior_id", "same_day", "title") VALUES (NEW."active", NEW."category", NEW."code", NEW."definition", NEW."extends_exit_window", NEW."id", NEW."in_seed_matrix", NEW."not_in_follow_up_adult_dw", NEW."performance_measures", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."program", NEW."provides", NEW."requires_active_enrolling", NEW."requires_assessment", NEW."requires_iep", NEW."requires_istep", NEW."requires_prior_id", NEW."same_day", NEW."title"); RETURN NULL;', hash='afcf530590d6342ac912b9c3966728597e53a272', operation='UPDATE', pgid='pgtrigger_update_update_7f844', table='services_activity', when='AFTER')),
+            model_name="activity",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "services_activityevent" ("active", "category", "code", "definition", "extends_exit_window", "id", "in_seed_matrix", "not_in_follow_up_adult_dw", "performance_measures", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "program", "provides", "requires_active_enrolling", "requires_assessment", "requires_iep", "requires_istep", "requires_prior_id", "same_day", "title") VALUES (NEW."active", NEW."category", NEW."code", NEW."definition", NEW."extends_exit_window", NEW."id", NEW."in_seed_matrix", NEW."not_in_follow_up_adult_dw", NEW."performance_measures", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."program", NEW."provides", NEW."requires_active_enrolling", NEW."requires_assessment", NEW."requires_iep", NEW."requires_istep", NEW."requires_prior_id", NEW."same_day", NEW."title"); RETURN NULL;',
+                    hash="afcf530590d6342ac912b9c3966728597e53a272",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_7f844",
+                    table="services_activity",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['customer', 'started_on'], name='services_se_custome_08ecb0_idx'),
+            model_name="servicerecord",
+            index=models.Index(
+                fields=["customer", "started_on"], name="services_se_custome_08ecb0_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['customer', 'ended_on'], name='services_se_custome_e0d081_idx'),
+            model_name="servicerecord",
+            index=models.Index(
+                fields=["customer", "ended_on"], name="services_se_custome_e0d081_idx"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='servicerecord',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;', hash='88767c26c2673a19c7d1a37804c6f4228ba87e38', operation='INSERT', pgid='pgtrigger_insert_insert_67c05', table='services_servicerecord', when='AFTER')),
+            model_name="servicerecord",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;',
+                    hash="88767c26c2673a19c7d1a37804c6f4228ba87e38",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_67c05",
+                    table="services_servicerecord",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='servicerecord',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;', hash='43fd8b2649b078cebc08594ef8692df9461bb325', operation='UPDATE', pgid='pgtrigger_update_update_e4501', table='services_servicerecord', when='AFTER')),
+            model_name="servicerecord",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;',
+                    hash="43fd8b2649b078cebc08594ef8692df9461bb325",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_e4501",
+                    table="services_servicerecord",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
