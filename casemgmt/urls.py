@@ -18,5 +18,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("customers/", include("customers.urls")),
+    path("", include("services.urls")),
+    path("", include("casenotes.urls")),
     path("admin/", admin.site.urls),
 ]

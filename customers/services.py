@@ -127,10 +127,16 @@ def customer_create(
     ssn: str = "",
     barriers: Iterable[Barrier] = (),
     partner_programs: Iterable[PartnerProgram] = (),
+    legacy_id: str | None = None,
 ) -> Customer:
-    """Register a customer as an applicant in an office the registering user works in."""
+    """Register a customer as an applicant in an office the registering user works in.
+
+    `legacy_id` is the customer's id in the system a record was imported from.
+    """
     _check_placement(user=created_by, office=office, career_planner=career_planner)
-    customer = Customer(office=office, career_planner=career_planner, created_by=created_by)
+    customer = Customer(
+        office=office, career_planner=career_planner, created_by=created_by, legacy_id=legacy_id
+    )
     for name in EDITABLE_FIELDS:
         if name in fields:
             setattr(customer, name, fields[name])

@@ -8,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casemgmt.decorators import requires
+from casemgmt.forms import attach_errors
 from customers.forms import CaseloadFilterForm, CustomerForm, DocumentUploadForm, ReassignForm
 from customers.selectors import (
     CaseloadFilters,
@@ -87,7 +88,7 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
                     partner_programs=data.get("partner_programs", []),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request, f"Registered {customer.full_name} as {customer.customer_number}."
@@ -133,7 +134,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 partner_programs=data.get("partner_programs", []),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, f"Saved the changes to {customer.full_name}.")
             return redirect("customers:detail", pk=customer.pk)
@@ -190,7 +191,7 @@ def customer_documents(request: HttpRequest, pk: int) -> HttpResponse:
                     max_mb=settings.MAX_UPLOAD_MB,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, f"Uploaded the {document.document_type}.")
                 return redirect("customers:documents", pk=customer.pk)

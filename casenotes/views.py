@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from casemgmt.clock import today
+from casemgmt.decorators import requires
+from casemgmt.forms import attach_errors
+from casenotes.forms import AddendumForm, CaseNoteForm
+from casenotes.guide import TEMPLATES, note_warnings, template_for
+from casenotes.models import NoteType
+from casenotes.selectors import acronym_map, casenote_get, casenote_list_for, customer_timeline
+from casenotes.services import casenote_add_addendum, casenote_create, casenote_update
+from customers.selectors import customer_get_visible
+
+
+@require_GET
+@requires("customers.view_customer", "casenotes.view_casenote")
+def casenote_list(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    q = request.GET.get("q", "").strip()
+    notes = list(casenote_list_for(customer, q=q))
+    context = {
+        "customer": customer,
+        "tab": "notes",
+        "notes": notes,
+        "q": q,
+        "note_types": [(t, NoteType(t).label) for t in TEMPLATES if t != NoteType.ADDENDUM],
+    }
+    return render(request, "casenotes/casenote_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "casenotes.add_casenote")
+def casenote_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    note_type = request.GET.get("type", NoteType.GENERAL)
+    if note_type not in NoteType.values or note_type == NoteType.ADDENDUM:
+        note_type = NoteType.GENERAL
+    template = template_for(note_type)
+    initial = {
+        "note_type": note_type,
+        "subject": template.subject,
+        "body": template.body,
+        "contact_date": today(customer.office.time_zone),
+    }
+    form = CaseNoteForm(request.POST or None, customer=customer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            note = casenote_create(
+                customer=customer,
+                author=request.user,
+                contact_date=data["contact_date"],
+                subject=data["subject"],
+                body=data["body"],
+                contact_method=data["contact_method"],
+                two_way=data["two_way"] == "yes",
+                note_type=data["note_type"],
+                service=data.get("service"),
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            _saved_message(request, note)
+            return redirect("casenotes:list", pk=customer.pk)
+    context = {"customer": customer, "tab": "notes", "form": form, "note_type": note_type}
+    return render(request, "casenotes/casenote_form.html", context)
+
+
+def _saved_message(request: HttpRequest, note) -> None:  # noqa: ANN001
+    message = "Case note saved."
+    if note.entered_late:
+        message += " It is marked late: entered more than 10 days after the contact."
+    if not note.two_way:
+        message += " Recorded as an attempt: it does not reset the 30-day contact clock."
+    messages.success(request, message)
+    for warning in note_warnings(body=note.body, note_type=note.note_type, acronyms=acronym_map()):
+        messages.warning(request, f"Case-note guide: {warning}")
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "casenotes.change_casenote")
+def casenote_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    note = casenote_get(customer=customer, pk=note_pk)
+    if note.author_id != request.user.pk or not note.is_editable():
+        messages.error(
+            request,
+            "Case notes can be edited only by their author, for 24 hours after entry. Add an addendum instead.",
+        )
+        return redirect("casenotes:addendum", pk=customer.pk, note_pk=note.pk)
+    initial = {
+        "contact_date": note.contact_date,
+        "contact_method": note.contact_method,
+        "two_way": "yes" if note.two_way else "no",
+        "subject": note.subject,
+        "body": note.body,
+    }
+    form = CaseNoteForm(request.POST or None, customer=customer, editing=note, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            casenote_update(
+                note=note,
+                editor=request.user,
+                subject=data["subject"],
+                body=data["body"],
+                contact_method=data["contact_method"],
+                two_way=data["two_way"] == "yes",
+                contact_date=data["contact_date"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            _saved_message(request, note)
+            return redirect("casenotes:list", pk=customer.pk)
+    context = {
+        "customer": customer,
+        "tab": "notes",
+        "form": form,
+        "note": note,
+        "note_type": note.note_type,
+    }
+    return render(request, "casenotes/casenote_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "casenotes.add_casenote")
+def casenote_addendum(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    original = casenote_get(customer=customer, pk=note_pk)
+    form = AddendumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            casenote_add_addendum(
+                original=original, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Addendum saved. The original note is unchanged.")
+            return redirect("casenotes:list", pk=customer.pk)
+    context = {"customer": customer, "tab": "notes", "form": form, "original": original}
+    return render(request, "casenotes/casenote_addendum.html", context)
+
+
+@require_POST
+@requires("customers.view_customer", "casenotes.add_casenote")
+def casenote_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case-note guide's warnings for a draft body (htmx); never blocks saving."""
+    customer_get_visible(request.user, pk)
+    warnings = note_warnings(
+        body=request.POST.get("body", ""),
+        note_type=request.POST.get("note_type", NoteType.GENERAL),
+        acronyms=acronym_map(),
+    )
+    return render(request, "casenotes/partials/note_warnings.html", {"warnings": warnings})
+
+
+@require_GET
+@requires("customers.view_customer", "casenotes.view_casenote", "services.view_servicerecord")
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    context = {"customer": customer, "tab": "timeline", "items": customer_timeline(customer)}
+    return render(request, "casenotes/timeline.html", context)

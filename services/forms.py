@@ -1,0 +1,205 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from django import forms
+from django.urls import reverse
+
+from casenotes.models import ContactMethod, NoteType
+from customers.forms import DateInput
+from customers.models import Barrier, Customer
+from services.models import Activity, CompletionStatus, ServiceRecord
+from services.services import NoteDraft
+
+TWO_WAY_CHOICES = [
+    ("yes", "Two-way communication with the customer"),
+    ("no", "Attempt only (voicemail, letter, unanswered email)"),
+]
+
+
+def activity_choices(q: str = "") -> list[tuple[str, str]]:
+    activities = Activity.objects.filter(active=True)
+    if q:
+        from django.db.models import Q
+
+        activities = activities.filter(
+            Q(code__startswith=q.strip()) | Q(title__icontains=q.strip())
+        )
+    return [
+        (str(a.pk), f"{a.code} — {a.title}{' (same day)' if a.same_day else ''}")
+        for a in activities
+    ]
+
+
+class ServiceRecordForm(forms.ModelForm):
+    activity_search = forms.CharField(
+        label="Find an activity by code or title",
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": "e.g. 205 or workshop"}
+        ),
+    )
+    note_type = forms.ChoiceField(
+        choices=NoteType.choices, initial=NoteType.GENERAL, label="Note type"
+    )
+    note_subject = forms.CharField(label="Subject", required=False, max_length=200)
+    note_body = forms.CharField(
+        label="Case note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required for same-day services. Who, what, where, when, why and how, in the third person.",
+    )
+    note_contact_method = forms.ChoiceField(
+        choices=ContactMethod.choices, initial=ContactMethod.IN_PERSON, label="Contact method"
+    )
+    note_two_way = forms.ChoiceField(
+        choices=TWO_WAY_CHOICES, initial="yes", widget=forms.RadioSelect, label="Contact"
+    )
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "activity",
+            "started_on",
+            "start_is_projected",
+            "planned_end_on",
+            "ended_on",
+            "completion_status",
+            "barriers",
+            "provider",
+            "provider_name",
+            "weekly_hours",
+            "dollar_value",
+            "notes",
+        ]
+        widgets = {
+            "started_on": DateInput(),
+            "planned_end_on": DateInput(),
+            "ended_on": DateInput(),
+            "barriers": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.fields["activity"].queryset = Activity.objects.filter(active=True)
+        self.fields["activity"].choices = [("", "Choose an activity"), *activity_choices()]
+        self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
+        self.fields["barriers"].required = False
+        self.fields["barriers"].label = "Barriers addressed"
+        self.fields["completion_status"].help_text = "With the end date, when the service closes."
+        self.fields[
+            "ended_on"
+        ].help_text = "Same-day services end on their start date (filled in for you)."
+        search = self.fields["activity_search"].widget.attrs
+        search.update(
+            {
+                "hx-get": reverse("services:activity_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#id_activity",
+                "hx-swap": "innerHTML",
+            }
+        )
+        self.fields["started_on"].widget.attrs.update(
+            {
+                "hx-get": reverse("services:entry_check", kwargs={"pk": customer.pk}),
+                "hx-trigger": "change",
+                "hx-target": "#late-warning",
+                "hx-include": "[name=start_is_projected]",
+            }
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                "Service",
+                Div(
+                    Div("activity_search", css_class="col-md-4"),
+                    Div("activity", css_class="col-md-8"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("started_on", css_class="col-md-3"),
+                    Div("start_is_projected", css_class="col-md-3 pt-md-4"),
+                    Div("planned_end_on", css_class="col-md-3"),
+                    css_class="row",
+                ),
+                HTML('<div id="late-warning" aria-live="polite"></div>'),
+                Div(
+                    Div("ended_on", css_class="col-md-4"),
+                    Div("completion_status", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("provider", css_class="col-md-4"),
+                    Div("provider_name", css_class="col-md-8"),
+                    css_class="row",
+                ),
+                Div(
+                    Div("weekly_hours", css_class="col-md-4"),
+                    Div("dollar_value", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                Div("barriers", css_class="barrier-columns"),
+                "notes",
+            ),
+            Fieldset(
+                "Case note (required for same-day services)",
+                Div(
+                    Div("note_type", css_class="col-md-4"),
+                    Div("note_contact_method", css_class="col-md-4"),
+                    Div("note_two_way", css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "note_subject",
+                "note_body",
+            ),
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        activity: Activity | None = data.get("activity")
+        if (
+            activity
+            and activity.same_day
+            and not data.get("ended_on")
+            and not data.get("start_is_projected")
+        ):
+            data["ended_on"] = data.get("started_on")
+        if activity and not data.get("note_subject") and data.get("note_body"):
+            data["note_subject"] = f"Service Strategy/{activity.title}"[:200]
+        return data
+
+    def note_draft(self) -> NoteDraft | None:
+        data = self.cleaned_data
+        if not (data.get("note_body") or "").strip():
+            return None
+        return NoteDraft(
+            subject=data.get("note_subject") or "",
+            body=data["note_body"],
+            contact_method=data["note_contact_method"],
+            two_way=data["note_two_way"] == "yes",
+            note_type=data["note_type"],
+        )
+
+    def _post_clean(self) -> None:
+        # The service function validates the record; the model is never saved from here.
+        pass
+
+
+class CloseForm(forms.Form):
+    ended_on = forms.DateField(widget=DateInput(), label="End date")
+    completion_status = forms.ChoiceField(
+        choices=CompletionStatus.choices, widget=forms.RadioSelect
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the update log, for example: closed by mistake, training extended.",
+    )
+
+
+# Maps a service function's error keys onto this form's fields.
+ERROR_FIELDS = {"note": "note_body", "note_subject": "note_subject", "note_body": "note_body"}

@@ -1,0 +1,947 @@
+"""Load customers, services and case notes from a legacy system's CSV files.
+
+The format is described in docs/import-format.md. Every row goes through the same
+service functions as the forms (`customer_create`, `service_record_create`,
+`casenote_create`), so the rules of the matrix and of eligibility apply unchanged.
+
+All or nothing by default: one bad row and nothing is loaded. With `skip_invalid`
+the good rows are loaded, each in its own savepoint, and the bad ones are listed.
+Rows whose legacy id is already in the database are skipped as already imported,
+so the same files can be imported again safely.
+
+Problems name the file, the line and the legacy id, never a person's details: the
+values of personal columns are not repeated in any message.
+"""
+
+import csv
+import datetime
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+import pghistory
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from casemgmt.models import Office, User
+from casenotes.models import CaseNote, NoteType
+from casenotes.models import ContactMethod as NoteContactMethod
+from casenotes.services import casenote_create
+from customers.models import ContactMethod, Customer, Program, VeteranStatus
+from customers.pii import InvalidSSN, ssn_normalize
+from customers.selectors import customer_find_duplicates
+from customers.services import customer_create
+from services.models import Activity, CompletionStatus, Provider, Provides, ServiceRecord
+from services.services import NoteDraft, service_record_create
+
+CUSTOMERS = "customers.csv"
+SERVICES = "services.csv"
+NOTES = "case_notes.csv"
+FILES = (CUSTOMERS, SERVICES, NOTES)
+
+# Column name -> required. Kept in step with docs/import-format.md (a test checks).
+COLUMNS: dict[str, dict[str, bool]] = {
+    CUSTOMERS: {
+        "legacy_id": True,
+        "first_name": True,
+        "middle_name": False,
+        "last_name": True,
+        "date_of_birth": True,
+        "ssn": False,
+        "ssn_last4": False,
+        "phone": False,
+        "email": False,
+        "street": False,
+        "city": False,
+        "state": False,
+        "postal_code": False,
+        "preferred_contact_method": False,
+        "alternate_contact_name": False,
+        "alternate_contact_phone": False,
+        "alternate_contact_relationship": False,
+        "programs": True,
+        "veteran_status": False,
+        "office": True,
+        "career_planner": False,
+        "created_by": True,
+        "application_date": True,
+        "eligibility_date": False,
+        "eligibility_late_reason": False,
+        "certification_date": False,
+        "not_duplicate": False,
+    },
+    SERVICES: {
+        "legacy_id": True,
+        "customer_legacy_id": True,
+        "activity": True,
+        "started_on": True,
+        "start_is_projected": False,
+        "planned_end_on": False,
+        "ended_on": False,
+        "completion_status": False,
+        "provider": False,
+        "provider_name": False,
+        "weekly_hours": False,
+        "dollar_value": False,
+        "notes": False,
+        "entered_by": True,
+        "entered_at": False,
+    },
+    NOTES: {
+        "legacy_id": True,
+        "customer_legacy_id": True,
+        "service_legacy_id": False,
+        "contact_date": True,
+        "subject": True,
+        "body": True,
+        "contact_method": True,
+        "two_way": True,
+        "note_type": False,
+        "author": True,
+        "entered_at": False,
+    },
+}
+
+# Columns whose values are about a person: never repeated in a message.
+PERSONAL = {
+    "first_name",
+    "middle_name",
+    "last_name",
+    "date_of_birth",
+    "ssn",
+    "ssn_last4",
+    "phone",
+    "email",
+    "street",
+    "city",
+    "state",
+    "postal_code",
+    "alternate_contact_name",
+    "alternate_contact_phone",
+    "alternate_contact_relationship",
+    "eligibility_late_reason",
+    "notes",
+    "subject",
+    "body",
+}
+
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
+DATE_HINT = "use YYYY-MM-DD or MM/DD/YYYY"
+IMPORT_REASON = "Imported from legacy records"
+
+# Within one customer and one start and end date, record what other services need first.
+_PROVIDES_RANK = {Provides.ASSESSMENT: 0, Provides.IEP: 1, Provides.ISTEP: 2}
+
+
+# --- The report --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    file: str
+    line: int
+    legacy_id: str
+    reason: str
+    dependent: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file} line {self.line}"
+        if self.legacy_id:
+            where += f" (legacy id {self.legacy_id})"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class FileCounts:
+    present: bool = False
+    created: int = 0
+    already_imported: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class ImportReport:
+    skip_invalid: bool
+    counts: dict[str, FileCounts] = field(default_factory=lambda: {f: FileCounts() for f in FILES})
+    problems: list[RowProblem] = field(default_factory=list)
+    # A problem with a whole file (unreadable, columns missing): nothing is loaded.
+    file_problems: list[RowProblem] = field(default_factory=list)
+    loaded: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.file_problems
+
+    def lines(self) -> list[str]:
+        """The report as text: problems first, then the counts per file. No personal data."""
+        out: list[str] = []
+        if self.file_problems:
+            out.append("File problems:")
+            out += [f"  {p}" for p in self.file_problems]
+        if self.problems:
+            heading = "Skipped rows:" if self.loaded else "Problems:"
+            out.append(heading)
+            out += [f"  {p}" for p in self.problems]
+        out.append("Summary:")
+        verb = "created" if self.loaded else "valid, not loaded"
+        bad = "skipped" if self.loaded else "with problems"
+        for name, counts in self.counts.items():
+            if not counts.present:
+                out.append(f"  {name}: no file")
+                continue
+            out.append(
+                f"  {name}: {counts.created} {verb}, {counts.already_imported} already imported, "
+                f"{counts.skipped} {bad}"
+            )
+        if not self.loaded:
+            out.append("Nothing was imported.")
+        return out
+
+
+# --- Reading -----------------------------------------------------------------------
+
+
+class _RowError(Exception):
+    def __init__(self, *messages: str, dependent: bool = False) -> None:
+        super().__init__(*messages)
+        self.messages = list(messages)
+        self.dependent = dependent
+
+
+@dataclass
+class _Row:
+    file: str
+    line: int
+    values: dict[str, str]
+    problems: list[tuple[str, bool]] = field(default_factory=list)
+    state: str = "pending"  # pending, created, existing, bad
+    data: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def legacy_id(self) -> str:
+        return self.values.get("legacy_id", "")
+
+    @property
+    def where(self) -> str:
+        return f"{self.file} line {self.line}"
+
+    def fail(self, *messages: str, dependent: bool = False) -> None:
+        self.problems += [(m, dependent) for m in messages]
+        self.state = "bad"
+
+
+def _read(path: Path, name: str, report: ImportReport) -> list[_Row] | None:
+    """The file's rows, or None after a file problem. Line 1 is the header."""
+    columns = COLUMNS[name]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            records = list(csv.reader(handle))
+    except UnicodeDecodeError:
+        report.file_problems.append(
+            RowProblem(name, 1, "", "the file is not UTF-8 text; save it as CSV UTF-8")
+        )
+        return None
+    except csv.Error as exc:
+        report.file_problems.append(RowProblem(name, 1, "", f"the file is not valid CSV: {exc}"))
+        return None
+    if not records:
+        report.file_problems.append(RowProblem(name, 1, "", "the file is empty; give a header"))
+        return None
+    header = [h.strip().lower() for h in records[0]]
+    problems = []
+    missing = [c for c, required in columns.items() if required and c not in header]
+    if missing:
+        problems.append(f"missing required column(s): {', '.join(missing)}")
+    unknown = [h for h in header if h not in columns]
+    if unknown:
+        problems.append(
+            f"unknown column(s): {', '.join(repr(h) for h in unknown)} (see docs/import-format.md)"
+        )
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        problems.append(f"column(s) given twice: {', '.join(repeated)}")
+    if problems:
+        report.file_problems += [RowProblem(name, 1, "", p) for p in problems]
+        return None
+    rows = []
+    for line, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        values = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
+        row = _Row(name, line, values)
+        if len(record) != len(header):
+            row.fail(f"the row has {len(record)} values; the header has {len(header)}")
+        rows.append(row)
+    return rows
+
+
+def _parse_date(raw: str) -> datetime.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class _Cells:
+    """Typed values of one row; each refusal is recorded on the row."""
+
+    def __init__(self, row: _Row) -> None:
+        self.row = row
+
+    def _bad(self, name: str, what: str, hint: str = "") -> None:
+        raw = self.row.values.get(name, "")
+        shown = "" if name in PERSONAL else f" {raw!r}"
+        message = f"{name}:{shown} {what}" if shown else f"{name}: {what}"
+        if hint:
+            message += f" ({hint})"
+        if name in PERSONAL:
+            message += "; the value is not shown because it is personal"
+        self.row.fail(message)
+
+    def raw(self, name: str) -> str:
+        value = self.row.values.get(name, "")
+        if not value and COLUMNS[self.row.file].get(name):
+            self.row.fail(f"{name}: required")
+        return value
+
+    def text(self, name: str, model: type[models.Model] | None = None) -> str:
+        value = self.raw(name)
+        if value and model is not None:
+            try:
+                model._meta.get_field(name).run_validators(value)
+            except ValidationError as exc:
+                self.row.fail(*(f"{name}: {m}" for m in exc.messages))
+        return value
+
+    def date(self, name: str) -> datetime.date | None:
+        value = self.raw(name)
+        if not value:
+            return None
+        day = _parse_date(value)
+        if day is None:
+            self._bad(name, "is not a date" if name not in PERSONAL else "not a date", DATE_HINT)
+        return day
+
+    def yes_no(self, name: str, default: bool | None = None) -> bool | None:
+        value = self.raw(name).lower()
+        if not value:
+            return default
+        if value in ("yes", "no"):
+            return value == "yes"
+        self._bad(name, "is not yes or no")
+        return default
+
+    def choice(self, name: str, choices: Iterable[str], default: str = "") -> str:
+        value = self.raw(name).lower()
+        if not value:
+            return default
+        allowed = [str(c) for c in choices if c]
+        if value not in allowed:
+            self._bad(name, "is not one of", ", ".join(allowed))
+            return default
+        return value
+
+    def decimal(self, name: str, model: type[models.Model]) -> Decimal | None:
+        value = self.raw(name)
+        if not value:
+            return None
+        try:
+            return model._meta.get_field(name).clean(value, None)
+        except ValidationError:
+            self._bad(name, "is not a number with up to two decimals")
+            return None
+
+    def entered_at(self) -> tuple[datetime.datetime | datetime.date, bool] | None:
+        """The moment as given: an aware datetime, or a naive one or a day (office zone)."""
+        value = self.raw("entered_at")
+        if not value:
+            return None
+        day = _parse_date(value)
+        if day is not None:
+            return day, False
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            self._bad(
+                "entered_at",
+                "is not a date or a date and time",
+                "use YYYY-MM-DD, MM/DD/YYYY or YYYY-MM-DDTHH:MM",
+            )
+            return None
+        return moment, moment.tzinfo is not None
+
+
+_T = TypeVar("_T")
+
+
+class _Lookup:
+    """Offices, staff and activities by the keys the files use, each looked up once."""
+
+    def __init__(self) -> None:
+        self._offices: dict[str, Office | None] = {}
+        self._users: dict[str, User | None] = {}
+        self._activities: dict[str, Activity | None] = {}
+
+    @staticmethod
+    def _get(cache: dict[str, _T | None], key: str, load: Callable[[], _T | None]) -> _T | None:
+        if key not in cache:
+            cache[key] = load()
+        return cache[key]
+
+    def office(self, row: _Row, name: str) -> Office | None:
+        code = row.values.get(name, "")
+        if not code:
+            return None
+        office = self._get(
+            self._offices, code, lambda: Office.objects.filter(code=code).first()
+        )
+        if office is None:
+            row.fail(f"{name}: no office has the code {code!r}")
+        return office
+
+    def user(self, row: _Row, name: str) -> User | None:
+        username = row.values.get(name, "")
+        if not username:
+            return None
+        user = self._get(
+            self._users, username, lambda: User.objects.filter(username=username).first()
+        )
+        if user is None:
+            row.fail(f"{name}: no staff member has the username {username!r}")
+        return user
+
+    def activity(self, row: _Row, name: str) -> Activity | None:
+        code = row.values.get(name, "")
+        if not code:
+            return None
+        activity = self._get(
+            self._activities,
+            code,
+            lambda: Activity.objects.select_related("requires_prior").filter(code=code).first(),
+        )
+        if activity is None:
+            row.fail(f"{name}: no activity of the service matrix has the code {code!r}")
+        return activity
+
+
+_PHONE_DIGITS = re.compile(r"\D")
+
+
+def _phone(cells: _Cells, name: str) -> str:
+    """Ten digits, as the customer form keeps them."""
+    digits = _PHONE_DIGITS.sub("", cells.raw(name))
+    if digits.startswith("1") and len(digits) == 11:
+        digits = digits[1:]
+    if digits and len(digits) != 10:
+        cells._bad(name, "is not ten digits with the area code")
+    return digits
+
+
+def _parse_customer(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    fields: dict[str, object] = {
+        name: cells.text(name, Customer)
+        for name in (
+            "first_name",
+            "middle_name",
+            "last_name",
+            "email",
+            "street",
+            "city",
+            "postal_code",
+            "alternate_contact_name",
+            "alternate_contact_relationship",
+            "eligibility_late_reason",
+        )
+    }
+    fields["state"] = cells.text("state", Customer).upper()
+    fields["phone"] = _phone(cells, "phone")
+    fields["alternate_contact_phone"] = _phone(cells, "alternate_contact_phone")
+    for name in ("date_of_birth", "application_date", "eligibility_date", "certification_date"):
+        fields[name] = cells.date(name)
+    fields["preferred_contact_method"] = cells.choice(
+        "preferred_contact_method", ContactMethod.values, ContactMethod.PHONE
+    )
+    fields["veteran_status"] = cells.choice(
+        "veteran_status", VeteranStatus.values, VeteranStatus.NOT_VETERAN
+    )
+    programs = [p.strip().lower() for p in cells.raw("programs").split(";") if p.strip()]
+    unknown = [p for p in programs if p not in Program.values]
+    if unknown:
+        row.fail(
+            f"programs: {', '.join(repr(p) for p in unknown)} not a program "
+            f"(give a semicolon list of {';'.join(Program.values)})"
+        )
+    elif row.values.get("programs") and not programs:
+        row.fail("programs: required")
+    fields["programs"] = list(dict.fromkeys(programs))
+
+    ssn = cells.raw("ssn")
+    last4 = _PHONE_DIGITS.sub("", cells.raw("ssn_last4"))
+    if ssn:
+        try:
+            normalized = ssn_normalize(ssn)
+        except InvalidSSN as exc:
+            row.fail(f"ssn: {exc}")
+        else:
+            if last4 and last4 != normalized[-4:]:
+                row.fail("ssn_last4: does not match the last four digits of ssn")
+    if last4 and len(last4) != 4:
+        cells._bad("ssn_last4", "is not four digits")
+    fields["ssn_last4"] = last4
+
+    row.data.update(
+        fields=fields,
+        ssn=ssn,
+        office=lookup.office(row, "office"),
+        career_planner=lookup.user(row, "career_planner"),
+        created_by=lookup.user(row, "created_by"),
+        not_duplicate=cells.yes_no("not_duplicate", False),
+    )
+    cells.raw("office")
+    cells.raw("created_by")
+
+
+def _parse_service(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        activity=lookup.activity(row, "activity"),
+        started_on=cells.date("started_on"),
+        start_is_projected=cells.yes_no("start_is_projected", False),
+        planned_end_on=cells.date("planned_end_on"),
+        ended_on=cells.date("ended_on"),
+        completion_status=cells.choice("completion_status", CompletionStatus.values),
+        provider=cells.choice("provider", Provider.values, Provider.OFFICE),
+        provider_name=cells.text("provider_name", ServiceRecord),
+        weekly_hours=cells.decimal("weekly_hours", ServiceRecord),
+        dollar_value=cells.decimal("dollar_value", ServiceRecord),
+        notes=cells.text("notes", ServiceRecord),
+        entered_by=lookup.user(row, "entered_by"),
+        entered_at=cells.entered_at(),
+    )
+    cells.raw("activity")
+    cells.raw("entered_by")
+
+
+def _parse_note(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        service_legacy_id=cells.raw("service_legacy_id"),
+        contact_date=cells.date("contact_date"),
+        # Empty subject and body are left to the case-note rule, which names them.
+        subject=cells.text("subject", CaseNote) if row.values.get("subject") else "",
+        body=row.values.get("body", ""),
+        contact_method=cells.choice("contact_method", NoteContactMethod.values),
+        two_way=cells.yes_no("two_way"),
+        note_type=cells.choice("note_type", NoteType.values, NoteType.GENERAL),
+        author=lookup.user(row, "author"),
+        entered_at=cells.entered_at(),
+    )
+    cells.raw("author")
+
+
+def _legacy_id(cells: _Cells) -> None:
+    value = cells.raw("legacy_id")
+    if len(value) > 64:
+        cells.row.fail("legacy_id: longer than 64 characters")
+
+
+def _dedupe(rows: list[_Row]) -> dict[str, _Row]:
+    """The first row of each legacy id; later rows with the same id are refused."""
+    first: dict[str, _Row] = {}
+    for row in rows:
+        if not row.legacy_id:
+            continue
+        if row.legacy_id in first:
+            row.fail(
+                f"legacy id {row.legacy_id} is given twice (first on line {first[row.legacy_id].line})"
+            )
+        else:
+            first[row.legacy_id] = row
+    return first
+
+
+def _messages(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            (name, message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [("__all__", m) for m in exc.messages]
+
+
+def _describe(name: str, message: str) -> str:
+    return message if name in ("__all__", "") else f"{name}: {message}"
+
+
+def _moment(
+    given: tuple[datetime.datetime | datetime.date, bool] | None, office: Office
+) -> datetime.datetime | None:
+    """When the record was entered: a day means noon in the office's time zone."""
+    if given is None:
+        return None
+    value, aware = given
+    if aware:
+        return value  # type: ignore[return-value]
+    zone = zoneinfo.ZoneInfo(office.time_zone)
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time(12))
+    return value.replace(tzinfo=zone)
+
+
+# --- Loading -----------------------------------------------------------------------
+
+
+class _Import:
+    def __init__(self, rows: dict[str, list[_Row]]) -> None:
+        self.rows = rows
+        self.customer_rows = _dedupe(rows[CUSTOMERS])
+        self.service_rows = _dedupe(rows[SERVICES])
+        self.note_rows = _dedupe(rows[NOTES])
+        self.customers: dict[str, Customer] = {}
+        self.services: dict[str, ServiceRecord] = {}
+        self.consumed_notes: set[int] = set()
+        self.notes_by_service: dict[str, list[_Row]] = {}
+        for row in rows[NOTES]:
+            key = row.values.get("service_legacy_id", "")
+            if key:
+                self.notes_by_service.setdefault(key, []).append(row)
+        self.existing_notes = set(
+            CaseNote.objects.filter(legacy_id__in=list(self.note_rows)).values_list(
+                "legacy_id", flat=True
+            )
+        )
+
+    # Resolving references.
+
+    def customer(self, legacy_id: str) -> Customer:
+        if legacy_id in self.customers:
+            return self.customers[legacy_id]
+        source = self.customer_rows.get(legacy_id)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"customer legacy id {legacy_id} was not imported (see {source.where})",
+                dependent=True,
+            )
+        customer = Customer.objects.select_related("office").filter(legacy_id=legacy_id).first()
+        if customer is None:
+            raise _RowError(
+                f"customer_legacy_id: no customer has the legacy id {legacy_id!r} "
+                f"(not in {CUSTOMERS} and not imported before)"
+            )
+        self.customers[legacy_id] = customer
+        return customer
+
+    def service(self, legacy_id: str) -> ServiceRecord:
+        if legacy_id in self.services:
+            return self.services[legacy_id]
+        source = self.service_rows.get(legacy_id)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"service legacy id {legacy_id} was not imported (see {source.where})",
+                dependent=True,
+            )
+        record = ServiceRecord.objects.filter(legacy_id=legacy_id).first()
+        if record is None:
+            raise _RowError(
+                f"service_legacy_id: no service has the legacy id {legacy_id!r} "
+                f"(not in {SERVICES} and not imported before)"
+            )
+        self.services[legacy_id] = record
+        return record
+
+    @staticmethod
+    def attempt(row: _Row, load: Callable[[], object]) -> None:
+        """Run one row in a savepoint; a refusal undoes only that row."""
+        if row.state == "bad":
+            return
+        try:
+            with transaction.atomic():
+                load()
+        except _RowError as exc:
+            row.fail(*exc.messages, dependent=exc.dependent)
+        except PermissionDenied as exc:
+            row.fail(str(exc))
+        except ValidationError as exc:
+            row.fail(*(_describe(n, m) for n, m in _messages(exc)))
+        else:
+            if row.state == "pending":
+                row.state = "created"
+
+    # Customers.
+
+    def load_customers(self) -> None:
+        existing = dict(
+            (c.legacy_id, c)
+            for c in Customer.objects.select_related("office").filter(
+                legacy_id__in=list(self.customer_rows)
+            )
+        )
+        for row in self.rows[CUSTOMERS]:
+            if row.state != "bad" and row.legacy_id in existing:
+                row.state = "existing"
+                self.customers[row.legacy_id] = existing[row.legacy_id]
+                continue
+            self.attempt(row, lambda row=row: self._customer(row))
+
+    def _customer(self, row: _Row) -> None:
+        data = row.data
+        fields: dict[str, object] = data["fields"]  # type: ignore[assignment]
+        office: Office = data["office"]  # type: ignore[assignment]
+        created_by: User = data["created_by"]  # type: ignore[assignment]
+        duplicates = customer_find_duplicates(
+            first_name=str(fields["first_name"]),
+            last_name=str(fields["last_name"]),
+            date_of_birth=fields["date_of_birth"],  # type: ignore[arg-type]
+            ssn=str(data["ssn"]),
+        )
+        numbers = sorted(duplicates.values_list("customer_number", flat=True)[:5])
+        if numbers and not data["not_duplicate"]:
+            raise _RowError(
+                f"possibly the same person as customer {', '.join(numbers)} (same name and date "
+                "of birth, or same SSN); if this is a different person, set not_duplicate to yes"
+            )
+        try:
+            customer = customer_create(
+                created_by=created_by,
+                office=office,
+                career_planner=data["career_planner"],  # type: ignore[arg-type]
+                fields=fields,
+                ssn=str(data["ssn"]),
+                legacy_id=row.legacy_id,
+            )
+        except PermissionDenied:
+            raise _RowError(
+                f"created_by: {created_by.username!r} does not work in office {office.code} "
+                "and cannot register customers there"
+            ) from None
+        self.customers[row.legacy_id] = customer
+
+    # Services.
+
+    def load_services(self) -> None:
+        existing = set(
+            ServiceRecord.objects.filter(legacy_id__in=list(self.service_rows)).values_list(
+                "legacy_id", flat=True
+            )
+        )
+        for row in sorted(self.rows[SERVICES], key=self._service_order):
+            if row.state != "bad" and row.legacy_id in existing:
+                row.state = "existing"
+                continue
+            self.attempt(row, lambda row=row: self._service(row))
+
+    @staticmethod
+    def _service_order(row: _Row) -> tuple[object, ...]:
+        """Customer, start date, end date (open last); on one day what others need first."""
+        data = row.data
+        activity: Activity | None = data.get("activity")  # type: ignore[assignment]
+        rank = _PROVIDES_RANK.get(activity.provides, 3) if activity else 3
+        if activity and rank == 3 and not activity.extends_exit_window:
+            rank = 4  # supportive and tracking rows lean on an enrolling service
+        return (
+            str(data.get("customer_legacy_id", "")),
+            data.get("started_on") or datetime.date.max,
+            data.get("ended_on") or datetime.date.max,
+            rank,
+            row.line,
+        )
+
+    def _same_day_note(self, row: _Row, customer_legacy_id: str) -> _Row | None:
+        """The case_notes.csv row that is written with a same-day service."""
+        for note in self.notes_by_service.get(row.legacy_id, []):
+            if note.legacy_id in self.existing_notes or note.legacy_id not in self.note_rows:
+                continue
+            if self.note_rows[note.legacy_id] is not note:
+                continue
+            if note.data.get("contact_date") == row.data["started_on"]:
+                return note
+        return None
+
+    def _service(self, row: _Row) -> None:
+        data = row.data
+        customer_legacy_id = str(data["customer_legacy_id"])
+        customer = self.customer(customer_legacy_id)
+        activity: Activity = data["activity"]  # type: ignore[assignment]
+        entered_by: User = data["entered_by"]  # type: ignore[assignment]
+        entered_at = _moment(data["entered_at"], customer.office)  # type: ignore[arg-type]
+        if entered_at is not None and entered_at > timezone.now():
+            raise _RowError(f"entered_at: {row.values['entered_at']!r} is in the future")
+        note_row = self._same_day_note(row, customer_legacy_id) if activity.same_day else None
+        draft = None
+        if note_row is not None:
+            draft = self._note_draft(note_row, customer_legacy_id, entered_by)
+            if draft is None:
+                raise _RowError(
+                    f"its case note was not imported (see {note_row.where})", dependent=True
+                )
+        try:
+            record = service_record_create(
+                customer=customer,
+                activity=activity,
+                started_on=data["started_on"],  # type: ignore[arg-type]
+                start_is_projected=bool(data["start_is_projected"]),
+                planned_end_on=data["planned_end_on"],  # type: ignore[arg-type]
+                ended_on=data["ended_on"],  # type: ignore[arg-type]
+                completion_status=str(data["completion_status"]),
+                provider=str(data["provider"]),
+                provider_name=str(data["provider_name"]),
+                weekly_hours=data["weekly_hours"],  # type: ignore[arg-type]
+                dollar_value=data["dollar_value"],  # type: ignore[arg-type]
+                notes=str(data["notes"]),
+                entered_by=entered_by,
+                entered_at=entered_at,
+                legacy_id=row.legacy_id,
+                note=draft,
+            )
+        except ValidationError as exc:
+            messages = []
+            for name, message in _messages(exc):
+                if name == "note":
+                    messages.append(
+                        f"note: {activity.title} ({activity.code}) is a same-day service: its case "
+                        f"note must be in {NOTES} with service_legacy_id {row.legacy_id} and "
+                        f"contact_date {data['started_on']:%Y-%m-%d}"
+                    )
+                elif name.startswith("note_") and note_row is not None:
+                    note_row.fail(_describe(name.removeprefix("note_"), message))
+                else:
+                    messages.append(_describe(name, message))
+            if note_row is not None and note_row.state == "bad":
+                messages.append(f"its case note was refused (see {note_row.where})")
+            raise _RowError(*messages) from None
+        if note_row is not None:
+            # The note was written by service_record_create; give it its legacy id.
+            CaseNote.objects.filter(service=record, legacy_id=None).update(
+                legacy_id=note_row.legacy_id
+            )
+            self.consumed_notes.add(id(note_row))
+            note_row.state = "created"
+        self.services[row.legacy_id] = record
+
+    @staticmethod
+    def _note_draft(note: _Row, customer_legacy_id: str, entered_by: User) -> NoteDraft | None:
+        if note.state == "bad":
+            return None
+        data = note.data
+        if data["customer_legacy_id"] != customer_legacy_id:
+            note.fail("service: The service documented belongs to another customer.")
+            return None
+        author: User = data["author"]  # type: ignore[assignment]
+        if author != entered_by:
+            note.fail(
+                f"author: {author.username!r} is not the service's entered_by "
+                f"{entered_by.username!r}; a same-day service and its case note are entered "
+                "together, by one person"
+            )
+            return None
+        return NoteDraft(
+            subject=str(data["subject"]),
+            body=str(data["body"]),
+            contact_method=str(data["contact_method"]),
+            two_way=bool(data["two_way"]),
+            note_type=str(data["note_type"]),
+        )
+
+    # Case notes.
+
+    def load_notes(self) -> None:
+        for row in self.rows[NOTES]:
+            if id(row) in self.consumed_notes or row.state != "pending":
+                continue
+            if row.legacy_id in self.existing_notes:
+                row.state = "existing"
+                continue
+            self.attempt(row, lambda row=row: self._note(row))
+
+    def _note(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        service = self.service(str(data["service_legacy_id"])) if data["service_legacy_id"] else None
+        entered_at = _moment(data["entered_at"], customer.office)  # type: ignore[arg-type]
+        if entered_at is not None and entered_at > timezone.now():
+            raise _RowError(f"entered_at: {row.values['entered_at']!r} is in the future")
+        casenote_create(
+            customer=customer,
+            author=data["author"],  # type: ignore[arg-type]
+            contact_date=data["contact_date"],  # type: ignore[arg-type]
+            subject=str(data["subject"]),
+            body=str(data["body"]),
+            contact_method=str(data["contact_method"]),
+            two_way=bool(data["two_way"]),
+            note_type=str(data["note_type"]),
+            service=service,
+            entered_at=entered_at,
+            legacy_id=row.legacy_id,
+        )
+
+
+PARSERS: dict[str, Callable[[_Row, _Lookup], None]] = {
+    CUSTOMERS: _parse_customer,
+    SERVICES: _parse_service,
+    NOTES: _parse_note,
+}
+
+
+def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
+    """Import the CSV files in `directory`; see docs/import-format.md.
+
+    Without `skip_invalid`, any bad row means nothing is loaded (`report.loaded` is
+    False). With it, the good rows are loaded and the bad ones reported as skipped.
+    """
+    report = ImportReport(skip_invalid=skip_invalid)
+    rows: dict[str, list[_Row]] = {}
+    for name in FILES:
+        path = directory / name
+        if path.is_file():
+            report.counts[name].present = True
+            rows[name] = _read(path, name, report) or []
+        else:
+            rows[name] = []
+    if not any(c.present for c in report.counts.values()):
+        report.file_problems.append(
+            RowProblem(directory.name or str(directory), 0, "", f"none of {', '.join(FILES)} found")
+        )
+    if report.file_problems:
+        return report
+
+    lookup = _Lookup()
+    for name, parse in PARSERS.items():
+        for row in rows[name]:
+            parse(row, lookup)
+
+    with transaction.atomic(), pghistory.context(reason=IMPORT_REASON):
+        run = _Import(rows)
+        run.load_customers()
+        run.load_services()
+        run.load_notes()
+        for name in FILES:
+            for row in rows[name]:
+                counts = report.counts[name]
+                if row.state == "bad":
+                    counts.skipped += 1
+                    report.problems += [
+                        RowProblem(name, row.line, row.legacy_id, message, dependent)
+                        for message, dependent in row.problems
+                    ]
+                elif row.state == "existing":
+                    counts.already_imported += 1
+                else:
+                    counts.created += 1
+        report.loaded = skip_invalid or not report.problems
+        if not report.loaded:
+            transaction.set_rollback(True)
+    return report

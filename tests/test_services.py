@@ -1,0 +1,477 @@
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from casenotes.models import CaseNote
+from customers.models import Customer, Program, Status
+from services.models import Activity, CompletionStatus, ServiceRecord
+from services.rules import ServiceDraft, entered_late, service_problems
+from services.selectors import service_list_for
+from services.services import (
+    NoteDraft,
+    service_record_close,
+    service_record_create,
+    service_record_reopen,
+)
+from tests.conftest import World, client_for
+from tests.factories import make_customer
+
+CERTIFIED = datetime.date(2026, 10, 1)
+CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
+NOTE = NoteDraft(
+    subject="Service Strategy",
+    body="Career planner met the customer.",
+    contact_method="in_person",
+    two_way=True,
+)
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=CHICAGO)
+
+
+@pytest.fixture
+def adult(world: World) -> Customer:
+    return make_customer(
+        office=world.office_a,
+        planner=world.planner_a,
+        application_date=CERTIFIED,
+        eligibility_date=CERTIFIED,
+        certification_date=CERTIFIED,
+    )
+
+
+@pytest.fixture
+def youth(world: World) -> Customer:
+    return make_customer(
+        office=world.office_a,
+        planner=world.planner_a,
+        programs=[Program.YOUTH],
+        date_of_birth=datetime.date(2008, 2, 2),
+        application_date=CERTIFIED,
+        eligibility_date=CERTIFIED,
+        certification_date=CERTIFIED,
+    )
+
+
+def act(code: str) -> Activity:
+    return Activity.objects.get(code=code)
+
+
+def record(
+    customer: Customer, code: str, day: datetime.date, world: World, **kwargs
+) -> ServiceRecord:
+    activity = act(code)
+    if activity.same_day:
+        kwargs.setdefault("ended_on", day)
+        kwargs.setdefault("note", NOTE)
+    return service_record_create(
+        customer=customer, activity=activity, started_on=day, entered_by=world.planner_a, **kwargs
+    )
+
+
+def problems(customer: Customer, code: str, day: datetime.date, **kwargs) -> list[str]:
+    activity = act(code)
+    if activity.same_day and "ended_on" not in kwargs and not kwargs.get("start_is_projected"):
+        kwargs["ended_on"] = day
+    draft = ServiceDraft(customer=customer, activity=activity, started_on=day, **kwargs)
+    return [
+        message for _field, message in service_problems(draft, today=datetime.date(2026, 11, 22))
+    ]
+
+
+# --- The matrix -------------------------------------------------------------------
+
+
+def test_the_matrix_ships_every_code_the_spec_names(db):
+    codes = set(Activity.objects.values_list("code", flat=True))
+    named = {
+        "180",
+        "181",
+        "182",
+        "201",
+        "202",
+        "205",
+        "210",
+        "211",
+        "226",
+        "231",
+        "232",
+        "235",
+        "239",
+        "240",
+        "300",
+        "301",
+        "207",
+        "221",
+        "224",
+        "468",
+        "469",
+        "470",
+    }
+    assert named <= codes
+    assert Activity.objects.filter(category="follow_up").exists()
+    off_matrix = set(Activity.objects.filter(in_seed_matrix=False).values_list("code", flat=True))
+    assert {"207", "221", "224", "468", "469", "470"} <= off_matrix
+    assert act("205").same_day and act("205").extends_exit_window and act("205").requires_assessment
+    assert not act("181").extends_exit_window and act("181").requires_active_enrolling
+    assert act("301").requires_istep and not act("300").same_day
+    assert act("470").requires_prior == act("469") and act("469").requires_prior == act("468")
+
+
+# --- Certification ------------------------------------------------------------------
+
+
+def test_a_service_on_the_certification_date_is_accepted(adult):
+    assert problems(adult, "202", CERTIFIED) == []
+
+
+def test_a_service_the_day_before_certification_is_refused(adult):
+    [message] = problems(adult, "202", CERTIFIED - datetime.timedelta(days=1))
+    assert "on or after the certification date (10/01/2026)" in message
+    assert "case note" in message
+
+
+def test_a_service_for_an_uncertified_customer_is_refused(world):
+    customer = make_customer(office=world.office_a, planner=world.planner_a)
+    [message] = problems(customer, "202", CERTIFIED)
+    assert "before the customer is certified" in message
+
+
+# --- Same-day services ----------------------------------------------------------------
+
+
+def test_a_same_day_service_left_open_is_refused(adult):
+    [message] = problems(adult, "202", CERTIFIED, ended_on=None)
+    assert "same-day service" in message and "cannot be left open" in message
+
+
+def test_a_same_day_service_ending_the_next_day_is_refused(adult):
+    [message] = problems(adult, "202", CERTIFIED, ended_on=CERTIFIED + datetime.timedelta(days=1))
+    assert "starts and ends on the same day" in message
+
+
+def test_a_same_day_service_cannot_be_projected(adult):
+    assert any(
+        "record it on the day it is given" in m
+        for m in problems(adult, "202", datetime.date(2026, 12, 1), start_is_projected=True)
+    )
+
+
+# --- Training ----------------------------------------------------------------------
+
+
+def test_training_stays_open_and_closes_with_a_completion_status(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    assert problems(adult, "300", CERTIFIED) == []
+    [message] = problems(adult, "300", CERTIFIED, ended_on=datetime.date(2026, 11, 1))
+    assert "Training services stay open until completion is confirmed" in message
+    assert (
+        problems(
+            adult,
+            "300",
+            CERTIFIED,
+            ended_on=datetime.date(2026, 11, 1),
+            completion_status="successful",
+        )
+        == []
+    )
+    [message] = problems(adult, "300", CERTIFIED, completion_status="successful")
+    assert "Give the end date with the completion status" in message
+
+
+# --- Prerequisites --------------------------------------------------------------------
+
+
+def test_a_workshop_without_an_iep_is_refused_naming_the_rule(adult):
+    assert problems(adult, "201", CERTIFIED) == [
+        "Group Workforce Research/Workshops/Job Clubs (201) requires an IEP: record Development of an IEP (205) first."
+    ]
+
+
+def test_a_workshop_after_the_iep_is_accepted_but_not_before_it(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED + datetime.timedelta(days=1), world)
+    assert problems(adult, "201", CERTIFIED + datetime.timedelta(days=1)) == []
+    assert problems(adult, "201", CERTIFIED) != []
+
+
+def test_an_iep_needs_a_completed_assessment(adult, world):
+    [message] = problems(adult, "205", CERTIFIED)
+    assert "requires a completed assessment" in message
+    record(adult, "207", CERTIFIED, world)
+    assert problems(adult, "205", CERTIFIED) == []
+
+
+def test_ojt_needs_a_completed_istep(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    assert any("requires a completed ISTEP" in m for m in problems(adult, "301", CERTIFIED))
+    record(adult, "221", CERTIFIED, world)
+    assert problems(adult, "301", CERTIFIED) == []
+
+
+def test_a_supportive_service_needs_an_active_enrolling_service(adult, world):
+    day = datetime.date(2026, 10, 5)
+    [message] = problems(adult, "181", day)
+    assert "at least one open enrolling service on 10/05/2026" in message
+    record(
+        adult, "202", day - datetime.timedelta(days=1), world
+    )  # ended the day before: not active
+    assert problems(adult, "181", day) != []
+    record(adult, "202", day, world)  # same day: active on that day
+    assert problems(adult, "181", day) == []
+
+
+def test_an_open_training_keeps_supportive_services_allowed(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    record(adult, "300", CERTIFIED, world)
+    assert problems(adult, "181", datetime.date(2026, 11, 20)) == []
+
+
+def test_an_adult_in_follow_up_gets_no_supportive_service_but_a_youth_does(adult, youth, world):
+    day = datetime.date(2026, 10, 5)
+    record(adult, "202", day, world)
+    Customer.objects.filter(pk__in=[adult.pk, youth.pk]).update(status=Status.FOLLOW_UP)
+    adult.refresh_from_db()
+    youth.refresh_from_db()
+    assert any("in follow-up cannot receive" in m for m in problems(adult, "181", day))
+    record(youth, "468", day, world)
+    assert problems(youth, "181", day) == []
+
+
+def test_youth_services_follow_the_order_468_469_470(youth, world):
+    day = CERTIFIED
+    assert any("follow the order 468, 469, 470" in m for m in problems(youth, "469", day))
+    assert any("before Youth Career Planning (470)" in m for m in problems(youth, "470", day))
+    record(youth, "468", day, world)
+    assert problems(youth, "469", day) == []
+    record(youth, "469", day, world)
+    assert problems(youth, "470", day) == []
+
+
+def test_a_youth_service_for_an_adult_is_refused(adult):
+    assert any("is a Youth service" in m for m in problems(adult, "468", CERTIFIED))
+
+
+def test_an_actual_start_in_the_future_is_refused_but_a_projected_one_is_not(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    future = datetime.date(2026, 12, 1)
+    assert any("cannot be in the future" in m for m in problems(adult, "300", future))
+    assert problems(adult, "300", future, start_is_projected=True) == []
+
+
+# --- Service and note together -----------------------------------------------------------
+
+
+def test_a_same_day_service_without_its_note_saves_nothing(adult, world):
+    with pytest.raises(ValidationError, match="write its case note in the same form"):
+        service_record_create(
+            customer=adult,
+            activity=act("202"),
+            started_on=CERTIFIED,
+            ended_on=CERTIFIED,
+            entered_by=world.planner_a,
+        )
+    assert not ServiceRecord.objects.filter(customer=adult).exists()
+
+
+def test_a_refused_service_does_not_keep_its_note(adult, world):
+    with pytest.raises(ValidationError):
+        record(adult, "201", CERTIFIED, world)
+    assert not ServiceRecord.objects.filter(customer=adult).exists()
+    assert not CaseNote.objects.filter(customer=adult).exists()
+
+
+def test_a_refused_note_does_not_keep_its_service(adult, world):
+    empty = NoteDraft(subject="", body="  ", contact_method="phone", two_way=True)
+    with pytest.raises(ValidationError):
+        record(adult, "202", CERTIFIED, world, note=empty)
+    assert not ServiceRecord.objects.filter(customer=adult).exists()
+
+
+def test_a_same_day_service_and_its_note_are_saved_together(adult, world):
+    service = record(adult, "202", CERTIFIED, world)
+    note = CaseNote.objects.get(customer=adult)
+    assert (
+        note.service == service
+        and note.contact_date == CERTIFIED
+        and note.author == world.planner_a
+    )
+
+
+def test_the_form_saves_a_same_day_service_with_its_note(adult, world):
+    response = client_for(world.planner_a).post(
+        reverse("services:create", kwargs={"pk": adult.pk}),
+        {
+            "activity": act("211").pk,
+            "started_on": "2026-11-20",
+            "provider": "office",
+            "note_type": "general",
+            "note_body": "Career planner helped the customer revise a resume for warehouse openings.",
+            "note_contact_method": "in_person",
+            "note_two_way": "yes",
+        },
+    )
+    assert response.status_code == 302
+    service = ServiceRecord.objects.get(customer=adult)
+    assert service.ended_on == datetime.date(2026, 11, 20)
+    assert service.case_notes.get().subject.startswith("Service Strategy/Job Search")
+
+
+def test_the_form_shows_the_rule_and_keeps_the_entry(adult, world):
+    response = client_for(world.planner_a).post(
+        reverse("services:create", kwargs={"pk": adult.pk}),
+        {
+            "activity": act("201").pk,
+            "started_on": "2026-11-20",
+            "provider": "office",
+            "note_type": "general",
+            "note_body": "Customer attended the resume workshop.",
+            "note_contact_method": "in_person",
+            "note_two_way": "yes",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "requires an IEP: record Development of an IEP (205) first" in html
+    assert "Customer attended the resume workshop." in html
+
+
+# --- Participation, late entry, closing, reopening ---------------------------------------------
+
+
+def test_the_first_enrolling_service_makes_a_participant(adult, world):
+    assert adult.status == Status.APPLICANT
+    record(adult, "202", CERTIFIED, world)
+    adult.refresh_from_db()
+    assert adult.status == Status.PARTICIPANT
+
+
+def test_a_non_enrolling_service_leaves_an_applicant(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    Customer.objects.filter(pk=adult.pk).update(status=Status.APPLICANT)
+    adult.refresh_from_db()
+    record(adult, "226", CERTIFIED, world)
+    adult.refresh_from_db()
+    assert adult.status == Status.APPLICANT
+
+
+def test_entered_late_boundary():
+    day = datetime.date(2026, 11, 1)
+    assert not entered_late(event_date=day, entered_on=day + datetime.timedelta(days=10))
+    assert entered_late(event_date=day, entered_on=day + datetime.timedelta(days=11))
+
+
+@pytest.mark.parametrize(("days_later", "late"), [(10, False), (11, True)])
+def test_a_service_entered_days_after_its_date_is_marked(adult, world, days_later, late):
+    day = datetime.date(2026, 11, 2)
+    with time_machine.travel(at(day + datetime.timedelta(days=days_later)), tick=False):
+        service = record(adult, "202", day, world)
+        check = client_for(world.planner_a).get(
+            reverse("services:entry_check", kwargs={"pk": adult.pk}),
+            {"started_on": day.isoformat()},
+        )
+    assert service.entered_late is late
+    assert ("marked late" in check.content.decode()) is late
+    assert CaseNote.objects.get(service=service).entered_late is late
+
+
+def test_closing_records_status_and_late_close(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    training = record(adult, "300", CERTIFIED, world)
+    with time_machine.travel(at(datetime.date(2026, 11, 12)), tick=False):
+        service_record_close(
+            record=training,
+            ended_on=datetime.date(2026, 11, 1),
+            completion_status="successful",
+            closed_by=world.planner_a,
+        )
+    training.refresh_from_db()
+    assert training.ended_on == datetime.date(2026, 11, 1)
+    assert training.completion_status == CompletionStatus.SUCCESSFUL
+    assert training.closed_late  # 11 days after the end date
+
+
+def test_a_supervisor_reopens_with_a_reason(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    training = record(
+        adult,
+        "300",
+        CERTIFIED,
+        world,
+        ended_on=datetime.date(2026, 11, 1),
+        completion_status="unsuccessful",
+    )
+    response = client_for(world.supervisor_a).post(
+        reverse("services:reopen", kwargs={"pk": adult.pk, "service_pk": training.pk}),
+        {"reason": "Closed by mistake"},
+    )
+    assert response.status_code == 302
+    training.refresh_from_db()
+    assert training.is_open and training.reopen_reason == "Closed by mistake"
+
+
+def test_a_same_day_service_cannot_be_reopened(adult, world):
+    service = record(adult, "202", CERTIFIED, world)
+    with pytest.raises(ValidationError, match="cannot be left open"):
+        service_record_reopen(record=service, reason="x", reopened_by=world.supervisor_a)
+
+
+def test_services_list_open_first_then_by_date(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    training = record(adult, "300", CERTIFIED, world)
+    later = record(adult, "202", datetime.date(2026, 11, 3), world)
+    listed = list(service_list_for(adult))
+    assert listed[0] == training
+    assert listed[1] == later
+
+
+def test_the_services_tab_query_count_does_not_grow(adult, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.planner_a)
+    url = reverse("services:list", kwargs={"pk": adult.pk})
+    record(adult, "202", CERTIFIED, world)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for day in range(2, 12):
+        record(adult, "202", CERTIFIED + datetime.timedelta(days=day), world)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_the_timeline_shows_services_and_notes(adult, world):
+    record(adult, "202", CERTIFIED, world)
+    html = (
+        client_for(world.planner_a)
+        .get(reverse("casenotes:timeline", kwargs={"pk": adult.pk}))
+        .content.decode()
+    )
+    assert "202 Career Planning" in html and "Career planner met the customer." in html
+
+
+def test_the_activity_search_filters_by_code_and_title(world):
+    client = client_for(world.planner_a)
+    by_code = client.get(
+        reverse("services:activity_options"), {"activity_search": "30"}
+    ).content.decode()
+    assert "300 — Occupational" in by_code and "205 —" not in by_code
+    by_title = client.get(
+        reverse("services:activity_options"), {"activity_search": "workshop"}
+    ).content.decode()
+    assert "201 —" in by_title and "300 —" not in by_title
