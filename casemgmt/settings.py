@@ -215,6 +215,7 @@ else:
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(LOCAL_DIR / "celery-processed"),
+        "control_folder": str(LOCAL_DIR / "celery-control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
