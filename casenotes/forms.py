@@ -50,7 +50,7 @@ class CaseNoteForm(forms.Form):
         self.fields["contact_date"].widget.attrs.update(
             {
                 "hx-get": reverse("services:entry_check", kwargs={"pk": customer.pk}),
-                "hx-trigger": "change",
+                "hx-trigger": "change, load",
                 "hx-target": "#late-warning",
             }
         )

@@ -152,7 +152,7 @@ def casenote_check(request: HttpRequest, pk: int) -> HttpResponse:
     """The case-note guide's warnings for a draft body (htmx); never blocks saving."""
     customer_get_visible(request.user, pk)
     warnings = note_warnings(
-        body=request.POST.get("body", ""),
+        body=request.POST.get("body") or request.POST.get("note_body", ""),
         note_type=request.POST.get("note_type", NoteType.GENERAL),
         acronyms=acronym_map(),
     )

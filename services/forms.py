@@ -102,9 +102,18 @@ class ServiceRecordForm(forms.ModelForm):
         self.fields["started_on"].widget.attrs.update(
             {
                 "hx-get": reverse("services:entry_check", kwargs={"pk": customer.pk}),
-                "hx-trigger": "change",
+                "hx-trigger": "change, load",
                 "hx-target": "#late-warning",
                 "hx-include": "[name=start_is_projected]",
+            }
+        )
+        self.fields["note_body"].widget.attrs.update(
+            {
+                "hx-post": reverse("casenotes:check", kwargs={"pk": customer.pk}),
+                "hx-trigger": "keyup changed delay:700ms, load",
+                "hx-target": "#note-warnings",
+                "hx-include": "[name=note_type]",
+                "aria-describedby": "note-warnings",
             }
         )
         self.helper = FormHelper()
@@ -153,6 +162,7 @@ class ServiceRecordForm(forms.ModelForm):
                 ),
                 "note_subject",
                 "note_body",
+                HTML('<div id="note-warnings" aria-live="polite"></div>'),
             ),
         )
 
