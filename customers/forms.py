@@ -10,7 +10,7 @@ from casemgmt.access import offices_visible_to, staff_visible_to
 from casemgmt.models import User
 from customers.models import Barrier, Customer, DocumentType, PartnerProgram, Program, Status
 from customers.pii import InvalidSSN, ssn_normalize
-from customers.rules import certification_date_problem, eligibility_date_problem
+from customers.rules import certification_date_problem, eligibility_date_problem, phone_digits
 from customers.services import EDITABLE_FIELDS
 
 
@@ -26,14 +26,12 @@ def _digits(value: str) -> str:
 
 
 def _phone(value: str, label: str) -> str:
-    digits = _digits(value)
-    if digits.startswith("1") and len(digits) == 11:
-        digits = digits[1:]
-    if digits and len(digits) != 10:
+    try:
+        return phone_digits(value)
+    except ValueError:
         raise ValidationError(
             f"Enter the {label} as ten digits with the area code, as 312-555-0143."
-        )
-    return digits
+        ) from None
 
 
 class CustomerForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """Rules of the customer record, each in one function that returns the refusal."""
 
 import datetime
+import re
 
 ELIGIBILITY_WINDOW_DAYS = 30
 
@@ -47,3 +48,13 @@ def certification_date_problem(
             "Certify on or after the day eligibility was determined."
         )
     return None
+
+
+def phone_digits(value: str) -> str:
+    """A US phone number as its ten digits (a leading 1 dropped); ValueError otherwise."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("1") and len(digits) == 11:
+        digits = digits[1:]
+    if digits and len(digits) != 10:
+        raise ValueError("not ten digits")
+    return digits

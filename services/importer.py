@@ -34,6 +34,7 @@ from casenotes.models import ContactMethod as NoteContactMethod
 from casenotes.services import casenote_create
 from customers.models import ContactMethod, Customer, Program, VeteranStatus
 from customers.pii import InvalidSSN, ssn_normalize
+from customers.rules import phone_digits
 from customers.selectors import customer_find_duplicates
 from customers.services import customer_create
 from services.models import Activity, CompletionStatus, Provider, Provides, ServiceRecord
@@ -150,7 +151,7 @@ class RowProblem:
     dependent: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.file} line {self.line}"
+        where = f"{self.file} line {self.line}" if self.line else self.file
         if self.legacy_id:
             where += f" (legacy id {self.legacy_id})"
         return f"{where}: {self.reason}"
@@ -187,6 +188,9 @@ class ImportReport:
             heading = "Skipped rows:" if self.loaded else "Problems:"
             out.append(heading)
             out += [f"  {p}" for p in self.problems]
+        if self.file_problems:
+            out.append("Nothing was imported.")
+            return out
         out.append("Summary:")
         verb = "created" if self.loaded else "valid, not loaded"
         bad = "skipped" if self.loaded else "with problems"
@@ -296,9 +300,11 @@ class _Cells:
         self.row = row
 
     def _bad(self, name: str, what: str, hint: str = "") -> None:
-        raw = self.row.values.get(name, "")
-        shown = "" if name in PERSONAL else f" {raw!r}"
-        message = f"{name}:{shown} {what}" if shown else f"{name}: {what}"
+        """Refuse a value; the value itself is repeated only if it is not personal."""
+        if name in PERSONAL:
+            message = f"{name}: the value {what}"
+        else:
+            message = f"{name}: {self.row.values.get(name, '')!r} {what}"
         if hint:
             message += f" ({hint})"
         if name in PERSONAL:
@@ -326,7 +332,7 @@ class _Cells:
             return None
         day = _parse_date(value)
         if day is None:
-            self._bad(name, "is not a date" if name not in PERSONAL else "not a date", DATE_HINT)
+            self._bad(name, "is not a date", DATE_HINT)
         return day
 
     def yes_no(self, name: str, default: bool | None = None) -> bool | None:
@@ -344,7 +350,7 @@ class _Cells:
             return default
         allowed = [str(c) for c in choices if c]
         if value not in allowed:
-            self._bad(name, "is not one of", ", ".join(allowed))
+            self._bad(name, f"is not one of {', '.join(allowed)}")
             return default
         return value
 
@@ -399,9 +405,7 @@ class _Lookup:
         code = row.values.get(name, "")
         if not code:
             return None
-        office = self._get(
-            self._offices, code, lambda: Office.objects.filter(code=code).first()
-        )
+        office = self._get(self._offices, code, lambda: Office.objects.filter(code=code).first())
         if office is None:
             row.fail(f"{name}: no office has the code {code!r}")
         return office
@@ -431,17 +435,13 @@ class _Lookup:
         return activity
 
 
-_PHONE_DIGITS = re.compile(r"\D")
-
-
 def _phone(cells: _Cells, name: str) -> str:
     """Ten digits, as the customer form keeps them."""
-    digits = _PHONE_DIGITS.sub("", cells.raw(name))
-    if digits.startswith("1") and len(digits) == 11:
-        digits = digits[1:]
-    if digits and len(digits) != 10:
+    try:
+        return phone_digits(cells.raw(name))
+    except ValueError:
         cells._bad(name, "is not ten digits with the area code")
-    return digits
+        return ""
 
 
 def _parse_customer(row: _Row, lookup: _Lookup) -> None:
@@ -477,7 +477,7 @@ def _parse_customer(row: _Row, lookup: _Lookup) -> None:
     unknown = [p for p in programs if p not in Program.values]
     if unknown:
         row.fail(
-            f"programs: {', '.join(repr(p) for p in unknown)} not a program "
+            f"programs: unknown program(s) {', '.join(repr(p) for p in unknown)} "
             f"(give a semicolon list of {';'.join(Program.values)})"
         )
     elif row.values.get("programs") and not programs:
@@ -485,7 +485,7 @@ def _parse_customer(row: _Row, lookup: _Lookup) -> None:
     fields["programs"] = list(dict.fromkeys(programs))
 
     ssn = cells.raw("ssn")
-    last4 = _PHONE_DIGITS.sub("", cells.raw("ssn_last4"))
+    last4 = re.sub(r"\D", "", cells.raw("ssn_last4"))
     if ssn:
         try:
             normalized = ssn_normalize(ssn)
@@ -564,21 +564,16 @@ def _dedupe(rows: list[_Row]) -> dict[str, _Row]:
     for row in rows:
         if not row.legacy_id:
             continue
-        if row.legacy_id in first:
-            row.fail(
-                f"legacy id {row.legacy_id} is given twice (first on line {first[row.legacy_id].line})"
-            )
-        else:
-            first[row.legacy_id] = row
+        earlier = first.setdefault(row.legacy_id, row)
+        if earlier is not row:
+            row.fail(f"legacy id {row.legacy_id} is given twice (first on line {earlier.line})")
     return first
 
 
 def _messages(exc: ValidationError) -> list[tuple[str, str]]:
     if hasattr(exc, "error_dict"):
         return [
-            (name, message)
-            for name, messages in exc.message_dict.items()
-            for message in messages
+            (name, message) for name, messages in exc.message_dict.items() for message in messages
         ]
     return [("__all__", m) for m in exc.messages]
 
@@ -615,15 +610,31 @@ class _Import:
         self.services: dict[str, ServiceRecord] = {}
         self.consumed_notes: set[int] = set()
         self.notes_by_service: dict[str, list[_Row]] = {}
+        self.failed_services: dict[str, list[_Row]] = {}  # by customer legacy id
+
+        # Rows loaded by an earlier import are skipped before they are judged.
+        for customer in Customer.objects.select_related("office").filter(
+            legacy_id__in=list(self.customer_rows)
+        ):
+            self.customer_rows[customer.legacy_id].state = "existing"
+            self.customers[customer.legacy_id] = customer
+        for model, first in ((ServiceRecord, self.service_rows), (CaseNote, self.note_rows)):
+            for legacy_id in model.objects.filter(legacy_id__in=list(first)).values_list(
+                "legacy_id", flat=True
+            ):
+                first[legacy_id].state = "existing"
+
+        lookup = _Lookup()
+        for name, parse in PARSERS.items():
+            for row in rows[name]:
+                if row.state == "pending":
+                    parse(row, lookup)
+        # Candidates for the note of a same-day service: first rows of their legacy id,
+        # bad ones included so that the service is reported as depending on them.
         for row in rows[NOTES]:
             key = row.values.get("service_legacy_id", "")
-            if key:
+            if key and row.state != "existing" and self.note_rows.get(row.legacy_id) is row:
                 self.notes_by_service.setdefault(key, []).append(row)
-        self.existing_notes = set(
-            CaseNote.objects.filter(legacy_id__in=list(self.note_rows)).values_list(
-                "legacy_id", flat=True
-            )
-        )
 
     # Resolving references.
 
@@ -666,7 +677,7 @@ class _Import:
     @staticmethod
     def attempt(row: _Row, load: Callable[[], object]) -> None:
         """Run one row in a savepoint; a refusal undoes only that row."""
-        if row.state == "bad":
+        if row.state != "pending":
             return
         try:
             with transaction.atomic():
@@ -684,17 +695,7 @@ class _Import:
     # Customers.
 
     def load_customers(self) -> None:
-        existing = dict(
-            (c.legacy_id, c)
-            for c in Customer.objects.select_related("office").filter(
-                legacy_id__in=list(self.customer_rows)
-            )
-        )
         for row in self.rows[CUSTOMERS]:
-            if row.state != "bad" and row.legacy_id in existing:
-                row.state = "existing"
-                self.customers[row.legacy_id] = existing[row.legacy_id]
-                continue
             self.attempt(row, lambda row=row: self._customer(row))
 
     def _customer(self, row: _Row) -> None:
@@ -725,24 +726,19 @@ class _Import:
             )
         except PermissionDenied:
             raise _RowError(
-                f"created_by: {created_by.username!r} does not work in office {office.code} "
-                "and cannot register customers there"
+                f"created_by: {created_by.username!r} cannot register customers in office "
+                f"{office.code}: they do not work there, or their account is inactive"
             ) from None
         self.customers[row.legacy_id] = customer
 
     # Services.
 
     def load_services(self) -> None:
-        existing = set(
-            ServiceRecord.objects.filter(legacy_id__in=list(self.service_rows)).values_list(
-                "legacy_id", flat=True
-            )
-        )
         for row in sorted(self.rows[SERVICES], key=self._service_order):
-            if row.state != "bad" and row.legacy_id in existing:
-                row.state = "existing"
-                continue
             self.attempt(row, lambda row=row: self._service(row))
+            if row.state == "bad":
+                key = str(row.data.get("customer_legacy_id", ""))
+                self.failed_services.setdefault(key, []).append(row)
 
     @staticmethod
     def _service_order(row: _Row) -> tuple[object, ...]:
@@ -760,13 +756,9 @@ class _Import:
             row.line,
         )
 
-    def _same_day_note(self, row: _Row, customer_legacy_id: str) -> _Row | None:
+    def _same_day_note(self, row: _Row) -> _Row | None:
         """The case_notes.csv row that is written with a same-day service."""
         for note in self.notes_by_service.get(row.legacy_id, []):
-            if note.legacy_id in self.existing_notes or note.legacy_id not in self.note_rows:
-                continue
-            if self.note_rows[note.legacy_id] is not note:
-                continue
             if note.data.get("contact_date") == row.data["started_on"]:
                 return note
         return None
@@ -780,7 +772,7 @@ class _Import:
         entered_at = _moment(data["entered_at"], customer.office)  # type: ignore[arg-type]
         if entered_at is not None and entered_at > timezone.now():
             raise _RowError(f"entered_at: {row.values['entered_at']!r} is in the future")
-        note_row = self._same_day_note(row, customer_legacy_id) if activity.same_day else None
+        note_row = self._same_day_note(row) if activity.same_day else None
         draft = None
         if note_row is not None:
             draft = self._note_draft(note_row, customer_legacy_id, entered_by)
@@ -822,12 +814,15 @@ class _Import:
                     messages.append(_describe(name, message))
             if note_row is not None and note_row.state == "bad":
                 messages.append(f"its case note was refused (see {note_row.where})")
+            earlier = self.failed_services.get(customer_legacy_id, [])
+            if earlier and any(name == "activity" for name, _ in _messages(exc)):
+                lines = ", ".join(str(r.line) for r in earlier[:5])
+                messages.append(
+                    f"earlier services of this customer were not imported ({SERVICES} "
+                    f"line(s) {lines}); this service may need them"
+                )
             raise _RowError(*messages) from None
         if note_row is not None:
-            # The note was written by service_record_create; give it its legacy id.
-            CaseNote.objects.filter(service=record, legacy_id=None).update(
-                legacy_id=note_row.legacy_id
-            )
             self.consumed_notes.add(id(note_row))
             note_row.state = "created"
         self.services[row.legacy_id] = record
@@ -854,23 +849,22 @@ class _Import:
             contact_method=str(data["contact_method"]),
             two_way=bool(data["two_way"]),
             note_type=str(data["note_type"]),
+            legacy_id=note.legacy_id,
         )
 
     # Case notes.
 
     def load_notes(self) -> None:
         for row in self.rows[NOTES]:
-            if id(row) in self.consumed_notes or row.state != "pending":
-                continue
-            if row.legacy_id in self.existing_notes:
-                row.state = "existing"
-                continue
-            self.attempt(row, lambda row=row: self._note(row))
+            if id(row) not in self.consumed_notes:
+                self.attempt(row, lambda row=row: self._note(row))
 
     def _note(self, row: _Row) -> None:
         data = row.data
         customer = self.customer(str(data["customer_legacy_id"]))
-        service = self.service(str(data["service_legacy_id"])) if data["service_legacy_id"] else None
+        service = (
+            self.service(str(data["service_legacy_id"])) if data["service_legacy_id"] else None
+        )
         entered_at = _moment(data["entered_at"], customer.office)  # type: ignore[arg-type]
         if entered_at is not None and entered_at > timezone.now():
             raise _RowError(f"entered_at: {row.values['entered_at']!r} is in the future")
@@ -917,11 +911,6 @@ def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
         )
     if report.file_problems:
         return report
-
-    lookup = _Lookup()
-    for name, parse in PARSERS.items():
-        for row in rows[name]:
-            parse(row, lookup)
 
     with transaction.atomic(), pghistory.context(reason=IMPORT_REASON):
         run = _Import(rows)

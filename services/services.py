@@ -29,6 +29,7 @@ class NoteDraft:
     contact_method: str
     two_way: bool
     note_type: str = NoteType.GENERAL
+    legacy_id: str | None = None
 
 
 def _raise(problems: list[tuple[str, str]]) -> None:
@@ -142,6 +143,7 @@ def service_record_create(
             note_type=note.note_type,
             service=record,
             entered_at=entered_at,
+            legacy_id=note.legacy_id,
         )
     if (
         activity.extends_exit_window
