@@ -72,6 +72,7 @@ class CaseNote(models.Model):
     legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
+        verbose_name = "case note"
         ordering = ["-contact_date", "-entered_at"]
         indexes = [
             models.Index(fields=["customer", "contact_date"]),

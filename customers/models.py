@@ -178,6 +178,7 @@ class CustomerBarrier(models.Model):
     barrier = models.ForeignKey(Barrier, on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = "barrier"
         constraints = [
             models.UniqueConstraint(fields=["customer", "barrier"], name="unique_customer_barrier")
         ]
@@ -192,6 +193,7 @@ class CustomerPartnerProgram(models.Model):
     partner_program = models.ForeignKey(PartnerProgram, on_delete=models.PROTECT)
 
     class Meta:
+        verbose_name = "partner program"
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "partner_program"], name="unique_customer_partner_program"
@@ -221,6 +223,7 @@ class EligibilityDocument(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "eligibility document"
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:

@@ -10,8 +10,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from casemgmt.access import offices_visible_to
+from casemgmt.history import HistoryEntry, history_for
 from casemgmt.models import User
-from customers.models import Customer, EligibilityDocument, Program
+from customers.models import Customer, EligibilityDocument
 from customers.pii import InvalidSSN, ssn_hash, ssn_normalize
 
 
@@ -127,99 +128,6 @@ def customer_find_duplicates(
     return duplicates
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    when: datetime.datetime
-    who: str
-    action: str
-    changes: list[tuple[str, str, str]]
-    reason: str
-
-
-_HIDDEN_HISTORY_FIELDS = {"id", "updated_at", "created_at", "created_by", "customer_number"}
-
-
 def customer_history(customer: Customer) -> list[HistoryEntry]:
-    """The update log of a customer: every change to the record, its links and documents."""
-    import pghistory.models
-
-    from customers.models import Barrier, DocumentType, PartnerProgram
-
-    events = list(
-        pghistory.models.Events.objects.references(customer).order_by("-pgh_created_at", "-pgh_id")
-    )
-    user_ids = {(e.pgh_context or {}).get("user") for e in events}
-    fk_ids: dict[str, set[int]] = {"office": set(), "career_planner": set()}
-    for event in events:
-        for field, values in (event.pgh_diff or {}).items():
-            field = field.removesuffix("_id")
-            if field in fk_ids:
-                fk_ids[field].update(v for v in values if v)
-    users = {
-        u.pk: str(u)
-        for u in User.objects.filter(pk__in={*user_ids, *fk_ids["career_planner"]} - {None})
-    }
-    from casemgmt.models import Office
-
-    offices = {o.pk: str(o) for o in Office.objects.filter(pk__in=fk_ids["office"])}
-    names = {
-        "customers.CustomerBarrier": (
-            "barrier",
-            "Barrier",
-            dict(Barrier.objects.values_list("pk", "name")),
-        ),
-        "customers.CustomerPartnerProgram": (
-            "partner_program",
-            "Partner program",
-            dict(PartnerProgram.objects.values_list("pk", "name")),
-        ),
-    }
-    doc_types = dict(DocumentType.objects.values_list("pk", "name"))
-    labels = {
-        f.name: str(f.verbose_name).capitalize()
-        for f in Customer._meta.get_fields()
-        if hasattr(f, "verbose_name")
-    }
-
-    def show(field: str, value: object) -> str:
-        if value in (None, "", []):
-            return "(blank)"
-        if field == "office":
-            return offices.get(value, "another office")  # type: ignore[call-overload]
-        if field == "career_planner":
-            return users.get(value, "former staff member")  # type: ignore[call-overload]
-        if field == "programs":
-            return ", ".join(str(Program(p).label) for p in value)  # type: ignore[union-attr]
-        choices = dict(Customer._meta.get_field(field).choices or []) if field in labels else {}
-        return str(choices.get(value, value))
-
-    entries = []
-    for event in events:
-        context = event.pgh_context or {}
-        who = users.get(context.get("user"), "System")
-        reason = context.get("reason", "")
-        changes: list[tuple[str, str, str]] = []
-        model = event.pgh_model.removesuffix("Event")
-        if model in names:
-            key, label, lookup = names[model]
-            verb = "added" if event.pgh_label == "insert" else "removed"
-            action = (
-                f"{label} {verb}: {lookup.get(event.pgh_data.get(key + '_id'), 'retired entry')}"
-            )
-        elif model == "customers.EligibilityDocument":
-            action = f"Eligibility document uploaded: {doc_types.get(event.pgh_data.get('document_type_id'), '')}"
-            if event.pgh_label != "insert":
-                action = "Eligibility document details changed"
-        elif event.pgh_label == "insert":
-            action = "Registered"
-        else:
-            action = "Changed"
-            for attname, (old, new) in sorted((event.pgh_diff or {}).items()):
-                field = attname.removesuffix("_id")
-                if field in _HIDDEN_HISTORY_FIELDS or field not in labels:
-                    continue
-                changes.append((labels[field], show(field, old), show(field, new)))
-            if not changes:
-                continue
-        entries.append(HistoryEntry(event.pgh_created_at, who, action, changes, reason))
-    return entries
+    """The update log of a customer: the record, its links, documents, services and notes."""
+    return history_for(customer)

@@ -131,6 +131,7 @@ class ServiceRecord(models.Model):
     legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
+        verbose_name = "service"
         indexes = [
             models.Index(fields=["customer", "started_on"]),
             models.Index(fields=["customer", "ended_on"]),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from casenotes.models import CaseNote
 from customers.models import Customer, Program, Status
+from customers.selectors import customer_history
 from services.models import Activity, CompletionStatus, ServiceRecord
 from services.rules import ServiceDraft, entered_late, service_problems
 from services.selectors import service_list_for
@@ -420,6 +421,11 @@ def test_a_supervisor_reopens_with_a_reason(adult, world):
     assert response.status_code == 302
     training.refresh_from_db()
     assert training.is_open and training.reopen_reason == "Closed by mistake"
+    log = customer_history(adult)
+    reopened = next(e for e in log if e.reason == "Closed by mistake")
+    assert reopened.action.startswith("Service changed: 300 Occupational Skills Training")
+    assert ("End date", "11/01/2026", "(blank)") in reopened.changes
+    assert "Case note added: 207 from 10/01/2026, Service Strategy" in [e.action for e in log]
 
 
 def test_a_same_day_service_cannot_be_reopened(adult, world):
