@@ -79,3 +79,21 @@ def browser_type_launch_args(browser_type_launch_args):
 def _fast_passwords(settings):
     # PBKDF2 at full strength costs a quarter second per user; tests need no strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Reload the data migrations' reference rows, which a transactional test's flush empties.
+
+    The loaders are the migrations' own functions, and idempotent.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "customers.migrations.0002_reference_data",
+        "services.migrations.0002_service_matrix",
+        "casenotes.migrations.0003_acronyms",
+    ):
+        importlib.import_module(module).load(apps, None)

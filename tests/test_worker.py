@@ -33,7 +33,7 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.xdist_group("worker")
 def test_a_worker_process_runs_the_session_sweep():
     expired = SessionStore()
