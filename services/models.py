@@ -116,6 +116,9 @@ class ServiceRecord(models.Model):
     weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     dollar_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     notes = models.TextField(blank=True)
+    goal = models.ForeignKey(
+        "plans.Goal", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
 
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -95,5 +95,6 @@ def reference_data(transactional_db):
         "customers.migrations.0002_reference_data",
         "services.migrations.0002_service_matrix",
         "casenotes.migrations.0003_acronyms",
+        "plans.migrations.0002_assessment_types",
     ):
         importlib.import_module(module).load(apps, None)

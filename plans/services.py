@@ -1,0 +1,398 @@
+"""Every write to plans. Each change goes through `_change`, which keeps the versions:
+a signed version never changes, so the first change after a signature starts the next
+version and records the revision as another episode of 205 (469 for youth)."""
+
+import datetime
+from collections.abc import Iterable
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from casemgmt.clock import today
+from casemgmt.models import User
+from casenotes.models import NoteType
+from casenotes.services import casenote_create
+from customers.models import Barrier, Customer
+from customers.services import ALLOWED_UPLOAD_TYPES, upload_problem
+from plans.models import (
+    Assessment,
+    AssessmentType,
+    Goal,
+    GoalCategory,
+    GoalStatus,
+    Plan,
+    PlanKind,
+    PlanVersion,
+    Step,
+)
+from plans.rules import goal_completion_problem, step_dates_problem
+from services.models import Activity
+from services.services import NoteDraft, service_record_create
+
+PLAN_FIELDS = [
+    "assessment_summary",
+    "employment_goal",
+    "career_path",
+    "strengths",
+    "justification",
+    "supportive_services",
+]
+# Changes that need the customer's agreement again (SPEC 4).
+SIGNIFICANT_PLAN_FIELDS = {"employment_goal", "career_path", "supportive_services"}
+
+
+def _iso(value: object) -> object:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def plan_snapshot(plan: Plan) -> dict[str, object]:
+    """What the customer copy prints: the plan as it stands, in plain JSON."""
+    customer = plan.customer
+    goals = []
+    for goal in plan.goals.prefetch_related("steps__activity", "steps__barriers").order_by("pk"):
+        steps = list(goal.steps.all())
+        goals.append(
+            {
+                "statement": goal.statement,
+                "category": goal.get_category_display(),
+                "term": goal.get_term_display(),
+                "status": goal.get_status_display(),
+                "indicator": goal.get_indicator_display() if goal.indicator else "",
+                "justification": goal.justification,
+                "start_on": _iso(min((s.start_on for s in steps), default=None)),
+                "due_on": _iso(max((s.due_on for s in steps), default=None)),
+                "steps": [
+                    {
+                        "activity": f"{s.activity.code} {s.activity.title}",
+                        "description": s.description,
+                        "barriers": [b.name for b in s.barriers.all()],
+                        "status": s.get_status_display(),
+                        "start_on": _iso(s.start_on),
+                        "due_on": _iso(s.due_on),
+                        "hours": _iso(s.hours),
+                        "provider": s.provider,
+                        "dollar_value": _iso(s.dollar_value),
+                        "supportive": s.activity.is_supportive,
+                    }
+                    for s in steps
+                ],
+            }
+        )
+    return {
+        "kind": plan.get_kind_display(),
+        "short_name": plan.short_name,
+        "customer": {
+            "name": customer.full_name,
+            "number": customer.customer_number,
+            "programs": customer.program_labels,
+        },
+        "office": {
+            "name": customer.office.name,
+            "address": customer.office.address,
+            "phone": customer.office.phone,
+        },
+        "career_planner": str(customer.career_planner or ""),
+        "developed_on": _iso(plan.developed_on),
+        **{name: getattr(plan, name) for name in PLAN_FIELDS},
+        "barriers": [b.name for b in plan.barriers.all()],
+        "goals": goals,
+    }
+
+
+def _raise(field: str | None, message: str) -> None:
+    raise ValidationError({field: message} if field else message)
+
+
+def _record_plan_service(
+    *, customer: Customer, day: datetime.date, user: User, subject: str, body: str
+) -> None:
+    code = "469" if customer.is_youth else "205"
+    service_record_create(
+        customer=customer,
+        activity=Activity.objects.get(code=code),
+        started_on=day,
+        ended_on=day,
+        entered_by=user,
+        note=NoteDraft(
+            subject=subject,
+            body=body,
+            contact_method="in_person",
+            two_way=True,
+            note_type=NoteType.IEP,
+        ),
+    )
+
+
+@contextmanager
+def _change(plan: Plan, *, user: User, what: str, significant: bool = False):  # noqa: ANN202
+    """Wrap a change to the plan's content: start a new version after a signed one,
+    then refresh the current version's snapshot and flag significant changes."""
+    current = plan.versions.order_by("-number").first()
+    if current is not None and current.is_signed:
+        number = current.number + 1
+        _record_plan_service(
+            customer=plan.customer,
+            day=today(plan.customer.office.time_zone),
+            user=user,
+            subject=f"Service Strategy/{plan.short_name} Revision",
+            body=(
+                f"Career planner revised the {plan.get_kind_display()} with the customer, "
+                f"starting version {number}: {what}."
+            ),
+        )
+        current = PlanVersion.objects.create(
+            plan=plan, customer=plan.customer, number=number, content={}, created_by=user
+        )
+    yield
+    if significant and not plan.needs_agreement:
+        plan.needs_agreement = True
+        plan.save(update_fields=["needs_agreement"])
+    if current is None:
+        current = PlanVersion.objects.create(
+            plan=plan, customer=plan.customer, number=1, content={}, created_by=user
+        )
+    current.content = plan_snapshot(plan)
+    current.save(update_fields=["content"])
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    customer: Customer,
+    assessment_type: AssessmentType,
+    assessed_on: datetime.date,
+    scores: str,
+    summary: str,
+    entered_by: User,
+) -> Assessment:
+    """Record an assessment; it satisfies the matrix prerequisite "completed assessment"."""
+    if assessed_on > today(customer.office.time_zone):
+        _raise(
+            "assessed_on", "An assessment is recorded once given: the date cannot be in the future."
+        )
+    return Assessment.objects.create(
+        customer=customer,
+        assessment_type=assessment_type,
+        assessed_on=assessed_on,
+        scores=scores.strip(),
+        summary=summary.strip(),
+        entered_by=entered_by,
+    )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    customer: Customer,
+    created_by: User,
+    developed_on: datetime.date,
+    fields: dict[str, str],
+    barriers: Iterable[Barrier],
+    note_body: str,
+) -> Plan:
+    """Develop the IEP (ISS for youth) with the customer: records 205 (469) with its note
+    through the service rules, and makes version 1, which needs the customer's signature."""
+    if hasattr(customer, "plan"):
+        _raise(None, "This customer already has a plan. Revise it instead.")
+    kind = PlanKind.ISS if customer.is_youth else PlanKind.IEP
+    _record_plan_service(
+        customer=customer,
+        day=developed_on,
+        user=created_by,
+        subject=f"Service Strategy/{'ISS' if kind == PlanKind.ISS else 'IEP'} Development",
+        body=note_body,
+    )
+    plan = Plan.objects.create(
+        customer=customer,
+        kind=kind,
+        developed_on=developed_on,
+        created_by=created_by,
+        needs_agreement=True,
+        **{name: (fields.get(name) or "").strip() for name in PLAN_FIELDS},
+    )
+    plan.barriers.set(barriers)
+    with _change(plan, user=created_by, what="plan developed", significant=True):
+        pass
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, plan: Plan, user: User, fields: dict[str, str], barriers: Iterable[Barrier]
+) -> Plan:
+    changed = [
+        name for name in PLAN_FIELDS if (fields.get(name) or "").strip() != getattr(plan, name)
+    ]
+    barriers = list(barriers)
+    barriers_changed = {b.pk for b in barriers} != set(plan.barriers.values_list("pk", flat=True))
+    if not changed and not barriers_changed:
+        return plan
+    significant = bool(SIGNIFICANT_PLAN_FIELDS & set(changed))
+    labels = [str(Plan._meta.get_field(n).verbose_name) for n in changed] + (
+        ["barriers"] if barriers_changed else []
+    )
+    with _change(plan, user=user, what=f"changed {', '.join(labels)}", significant=significant):
+        for name in changed:
+            setattr(plan, name, (fields.get(name) or "").strip())
+        plan.save()
+        plan.barriers.set(barriers)
+    return plan
+
+
+def _goal_checks(goal: Goal, status: str) -> None:
+    if status == GoalStatus.COMPLETE and goal.pk:
+        problem = goal_completion_problem(
+            (str(s), s.status) for s in goal.steps.select_related("activity")
+        )
+        if problem:
+            _raise("status", problem)
+
+
+@transaction.atomic
+def goal_create(*, plan: Plan, user: User, fields: dict[str, str]) -> Goal:
+    """A new goal is a significant change: the customer agrees to it again."""
+    goal = Goal(plan=plan, customer=plan.customer, **fields)
+    goal.full_clean(exclude=["plan", "customer"])
+    if goal.status == GoalStatus.COMPLETE:
+        _raise("status", "A new goal has no completed steps yet; it cannot start complete.")
+    with _change(plan, user=user, what=f"new goal: {goal.statement}", significant=True):
+        goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, user: User, fields: dict[str, str]) -> Goal:
+    """A goal going off track, or a new training or employment goal, needs agreement again."""
+    old_status, old_statement = goal.status, goal.statement
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.full_clean(exclude=["plan", "customer"])
+    _goal_checks(goal, goal.status)
+    significant = (goal.status == GoalStatus.OFF_TRACK and old_status != GoalStatus.OFF_TRACK) or (
+        goal.statement != old_statement
+        and goal.category in (GoalCategory.EDUCATION, GoalCategory.CAREER)
+    )
+    with _change(
+        goal.plan, user=user, what=f"goal updated: {goal.statement}", significant=significant
+    ):
+        goal.save()
+    return goal
+
+
+@transaction.atomic
+def step_save(
+    *,
+    goal: Goal,
+    user: User,
+    fields: dict[str, object],
+    barriers: Iterable[Barrier],
+    step: Step | None = None,
+) -> Step:
+    """Add or change a step (objective). A supportive service added changes supportive needs."""
+    problem = step_dates_problem(start_on=fields.get("start_on"), due_on=fields.get("due_on"))  # type: ignore[arg-type]
+    if problem:
+        _raise("due_on", problem)
+    creating = step is None
+    step = step or Step(goal=goal, customer=goal.customer)
+    for name, value in fields.items():
+        setattr(step, name, value)
+    significant = creating and step.activity.is_supportive
+    what = (
+        f"{'new' if creating else 'updated'} step {step.activity.code} under goal: {goal.statement}"
+    )
+    with _change(goal.plan, user=user, what=what, significant=significant):
+        step.save()
+        step.barriers.set(barriers)
+        if goal.status == GoalStatus.COMPLETE and step.status != "complete":
+            goal.status = GoalStatus.ON_TRACK
+            goal.save(update_fields=["status"])
+    return step
+
+
+@transaction.atomic
+def plan_review(
+    *,
+    plan: Plan,
+    user: User,
+    reviewed_on: datetime.date,
+    note_body: str,
+    contact_method: str,
+    two_way: bool,
+) -> Plan:
+    """Review the plan with the customer (at least every 90 days), with an IEP review note."""
+    if reviewed_on > today(plan.customer.office.time_zone):
+        _raise("reviewed_on", "A review is recorded once held: the date cannot be in the future.")
+    if reviewed_on < plan.developed_on:
+        _raise("reviewed_on", "The review date is before the plan was developed.")
+    casenote_create(
+        customer=plan.customer,
+        author=user,
+        contact_date=reviewed_on,
+        subject=f"Service Strategy/{plan.short_name} Review",
+        body=note_body,
+        contact_method=contact_method,
+        two_way=two_way,
+        note_type=NoteType.IEP,
+    )
+    if plan.last_reviewed_on is None or reviewed_on > plan.last_reviewed_on:
+        plan.last_reviewed_on = reviewed_on
+        plan.save(update_fields=["last_reviewed_on"])
+    return plan
+
+
+@transaction.atomic
+def plan_version_sign(
+    *,
+    version: PlanVersion,
+    upload: UploadedFile,
+    signed_on: datetime.date,
+    uploaded_by: User,
+    max_mb: int,
+) -> PlanVersion:
+    """Attach the signed customer copy to that version; it never changes afterwards."""
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_signed:
+        _raise(
+            None, f"Version {version.number} is signed already; a change starts the next version."
+        )
+    latest = version.plan.versions.order_by("-number").values_list("number", flat=True).first()
+    if version.number != latest:
+        _raise(
+            None,
+            f"Version {version.number} has been replaced by version {latest}; print and sign that one.",
+        )
+    if signed_on > today(version.customer.office.time_zone):
+        _raise("signed_on", "The signature date cannot be in the future.")
+    problem = upload_problem(upload, max_mb=max_mb)
+    if problem:
+        _raise("file", problem)
+    name = upload.name or "signed.pdf"
+    version.signed_copy.save(name, upload, save=False)
+    version.signed_copy_type = ALLOWED_UPLOAD_TYPES[name[name.rfind(".") :].lower()]
+    version.signed_on = signed_on
+    version.signed_uploaded_by = uploaded_by
+    version.signed_uploaded_at = timezone.now()
+    version.save()
+    plan = version.plan
+    plan.needs_agreement = False
+    plan.save(update_fields=["needs_agreement"])
+    return version
+
+
+def plan_meets_open_goal_rule(plan: Plan) -> bool:
+    """At least one open goal with at least one open objective (SPEC 4)."""
+    from plans.models import StepStatus
+
+    return (
+        plan.goals.exclude(status=GoalStatus.COMPLETE)
+        .filter(steps__status__in=[StepStatus.PLANNED, StepStatus.IN_PROGRESS])
+        .exists()
+    )
