@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export CASEMGMT_DEV ?= 1
 
-.PHONY: run test lint format deps-run deps-test stop-db clean
+.PHONY: run test lint format deps-run deps-test stop-db clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ format: $(VENV)/.installed
 
 test: $(VENV)/.installed deps-test lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Timings on this machine; each command rewrites its own section of docs/performance.md.
+bench: $(VENV)/.installed deps-test
+	$(PY) manage.py bench_plan_pdf
 
 stop-db:
 	$(PY) -m casemgmt.embedded_db stop

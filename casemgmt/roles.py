@@ -26,6 +26,11 @@ _PLANNER = [
     "casenotes.view_casenote",
     "casenotes.add_casenote",
     "casenotes.change_casenote",
+    "plans.view_plan",
+    "plans.add_plan",
+    "plans.change_plan",
+    "plans.view_assessment",
+    "plans.add_assessment",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -38,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "services.view_servicerecord",
         "casenotes.view_casenote",
         "casenotes.add_casenote",
+        "plans.view_plan",
+        "plans.view_assessment",
     ],
     FACILITATOR: [],
     ADMINISTRATOR: ["*"],

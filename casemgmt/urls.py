@@ -20,5 +20,6 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("", include("services.urls")),
     path("", include("casenotes.urls")),
+    path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -163,14 +163,6 @@ def customer_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
-@requires("customers.view_customer")
-def customer_tab_pending(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
-    """Tabs whose records arrive with later work show an honest empty state."""
-    customer = customer_get_visible(request.user, pk)
-    return render(request, "customers/customer_tab_empty.html", _tab_context(customer, tab))
-
-
 @require_http_methods(["GET", "POST"])
 @requires("customers.view_customer", "customers.view_eligibilitydocument")
 def customer_documents(request: HttpRequest, pk: int) -> HttpResponse:

@@ -5,6 +5,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from customers.models import Barrier, Customer
 from services.models import Activity
@@ -201,6 +202,8 @@ class PlanVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    content_changed_at = models.DateTimeField(default=timezone.now)
+    printed_at = models.DateTimeField(null=True, blank=True)
     signed_on = models.DateField(null=True, blank=True)
     signed_copy = models.FileField(upload_to=_signed_copy_path, blank=True)
     signed_copy_type = models.CharField(max_length=100, blank=True)

@@ -103,6 +103,10 @@ def plan_snapshot(plan: Plan) -> dict[str, object]:
         "developed_on": _iso(plan.developed_on),
         **{name: getattr(plan, name) for name in PLAN_FIELDS},
         "barriers": [b.name for b in plan.barriers.all()],
+        "assessments": [
+            {"type": str(a.assessment_type), "assessed_on": _iso(a.assessed_on), "scores": a.scores}
+            for a in plan.customer.assessments.select_related("assessment_type")
+        ],
         "goals": goals,
     }
 
@@ -135,6 +139,10 @@ def _record_plan_service(
 def _change(plan: Plan, *, user: User, what: str, significant: bool = False):  # noqa: ANN202
     """Wrap a change to the plan's content: start a new version after a signed one,
     then refresh the current version's snapshot and flag significant changes."""
+    # Lock the plan: two planners changing it at once must not both start version N+1.
+    plan.needs_agreement = (
+        Plan.objects.select_for_update().values_list("needs_agreement", flat=True).get(pk=plan.pk)
+    )
     current = plan.versions.order_by("-number").first()
     if current is not None and current.is_signed:
         number = current.number + 1
@@ -160,7 +168,8 @@ def _change(plan: Plan, *, user: User, what: str, significant: bool = False):  #
             plan=plan, customer=plan.customer, number=1, content={}, created_by=user
         )
     current.content = plan_snapshot(plan)
-    current.save(update_fields=["content"])
+    current.content_changed_at = timezone.now()
+    current.save(update_fields=["content", "content_changed_at"])
 
 
 @transaction.atomic
@@ -242,7 +251,7 @@ def plan_update(
     with _change(plan, user=user, what=f"changed {', '.join(labels)}", significant=significant):
         for name in changed:
             setattr(plan, name, (fields.get(name) or "").strip())
-        plan.save()
+        plan.save(update_fields=changed)
         plan.barriers.set(barriers)
     return plan
 
@@ -271,7 +280,10 @@ def goal_create(*, plan: Plan, user: User, fields: dict[str, str]) -> Goal:
 @transaction.atomic
 def goal_update(*, goal: Goal, user: User, fields: dict[str, str]) -> Goal:
     """A goal going off track, or a new training or employment goal, needs agreement again."""
-    old_status, old_statement = goal.status, goal.statement
+    stored = Goal.objects.get(pk=goal.pk)
+    old_status, old_statement = stored.status, stored.statement
+    if all(getattr(stored, name) == value for name, value in fields.items()):
+        return stored  # a save without a change must not start a version
     for name, value in fields.items():
         setattr(goal, name, value)
     goal.full_clean(exclude=["plan", "customer"])
@@ -302,9 +314,17 @@ def step_save(
         _raise("due_on", problem)
     creating = step is None
     step = step or Step(goal=goal, customer=goal.customer)
+    old_activity_id = step.activity_id
+    barriers = list(barriers)
+    stored = None if creating else Step.objects.get(pk=step.pk)
+    unchanged = stored is not None and all(
+        getattr(stored, name) == value for name, value in fields.items()
+    )
+    if unchanged and {b.pk for b in barriers} == set(step.barriers.values_list("pk", flat=True)):
+        return step  # a save without a change must not start a version
     for name, value in fields.items():
         setattr(step, name, value)
-    significant = creating and step.activity.is_supportive
+    significant = step.activity.is_supportive and (creating or step.activity_id != old_activity_id)
     what = (
         f"{'new' if creating else 'updated'} step {step.activity.code} under goal: {goal.statement}"
     )
@@ -369,6 +389,12 @@ def plan_version_sign(
             None,
             f"Version {version.number} has been replaced by version {latest}; print and sign that one.",
         )
+    if version.printed_at is None or version.printed_at < version.content_changed_at:
+        _raise(
+            None,
+            f"Version {version.number} changed after it was last printed. Print the customer copy again "
+            "and have the customer sign that copy, so the signed paper matches the plan on file.",
+        )
     if signed_on > today(version.customer.office.time_zone):
         _raise("signed_on", "The signature date cannot be in the future.")
     problem = upload_problem(upload, max_mb=max_mb)
@@ -385,6 +411,14 @@ def plan_version_sign(
     plan.needs_agreement = False
     plan.save(update_fields=["needs_agreement"])
     return version
+
+
+def plan_version_mark_printed(version: PlanVersion) -> None:
+    """Remember when an unsigned version was printed: a signature is for that copy."""
+    if not version.is_signed:
+        PlanVersion.objects.filter(pk=version.pk, signed_on__isnull=True).update(
+            printed_at=timezone.now()
+        )
 
 
 def plan_meets_open_goal_rule(plan: Plan) -> bool:

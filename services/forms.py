@@ -69,6 +69,7 @@ class ServiceRecordForm(forms.ModelForm):
             "weekly_hours",
             "dollar_value",
             "notes",
+            "goal",
         ]
         widgets = {
             "started_on": DateInput(),
@@ -83,6 +84,11 @@ class ServiceRecordForm(forms.ModelForm):
         self.customer = customer
         self.fields["activity"].queryset = Activity.objects.filter(active=True)
         self.fields["activity"].choices = [("", "Choose an activity"), *activity_choices()]
+        from plans.models import Goal
+
+        self.fields["goal"].queryset = Goal.objects.filter(customer=customer)
+        self.fields["goal"].label = "Plan goal it serves"
+        self.fields["goal"].required = False
         self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
         self.fields["barriers"].required = False
         self.fields["barriers"].label = "Barriers addressed"
@@ -149,6 +155,7 @@ class ServiceRecordForm(forms.ModelForm):
                     Div("dollar_value", css_class="col-md-4"),
                     css_class="row",
                 ),
+                "goal",
                 Div("barriers", css_class="barrier-columns"),
                 "notes",
             ),

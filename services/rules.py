@@ -56,11 +56,16 @@ def _iep_code(customer: Customer) -> str:
 def completed_assessment_by(
     customer: Customer, day: datetime.date, records: list[ServiceRecord]
 ) -> bool:
-    """A completed assessment on or before the day: an assessment service that has ended."""
-    return any(
+    """A completed assessment on or before the day: an assessment service that has ended,
+    or an assessment recorded on the plan's assessments list."""
+    if any(
         r.activity.provides == Provides.ASSESSMENT and r.ended_on is not None and r.ended_on <= day
         for r in records
-    )
+    ):
+        return True
+    from plans.models import Assessment  # plans builds on services; imported late
+
+    return Assessment.objects.filter(customer=customer, assessed_on__lte=day).exists()
 
 
 def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from casenotes.services import casenote_create, casenote_problems
 from customers.models import Barrier, Customer, Status
 from services.models import Activity, CompletionStatus, Provider, ServiceRecord
 from services.rules import ServiceDraft, entered_late, service_problems
+
+if TYPE_CHECKING:
+    from plans.models import Goal
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ def service_record_create(
     weekly_hours: Decimal | None = None,
     dollar_value: Decimal | None = None,
     notes: str = "",
+    goal: "Goal | None" = None,
     note: NoteDraft | None = None,
     entered_at: datetime.datetime | None = None,
     legacy_id: str | None = None,
@@ -105,6 +110,8 @@ def service_record_create(
                 service=None,
             )
         ]
+    if goal is not None and goal.customer_id != customer.pk:
+        problems.append(("goal", "The goal belongs to another customer's plan."))
     if provider == Provider.OUTSIDE and not provider_name.strip():
         problems.append(("provider_name", "Name the outside provider."))
     _raise(problems)
@@ -122,6 +129,7 @@ def service_record_create(
         weekly_hours=weekly_hours,
         dollar_value=dollar_value,
         notes=notes,
+        goal=goal,
         entered_by=entered_by,
         entered_at=entered_at,
         entered_late=not start_is_projected

@@ -46,6 +46,7 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
                 weekly_hours=data.get("weekly_hours"),
                 dollar_value=data.get("dollar_value"),
                 notes=data.get("notes") or "",
+                goal=data.get("goal"),
                 note=form.note_draft(),
             )
         except ValidationError as exc:

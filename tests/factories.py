@@ -65,3 +65,59 @@ def make_customer(
     return customer_create(
         created_by=planner, office=office, career_planner=planner, fields=values, ssn=ssn
     )
+
+
+def certify(customer: Customer, day: datetime.date = datetime.date(2026, 10, 1)) -> Customer:
+    Customer.objects.filter(pk=customer.pk).update(
+        application_date=day, eligibility_date=day, certification_date=day
+    )
+    customer.refresh_from_db()
+    return customer
+
+
+def make_plan(
+    customer: Customer, planner: User, *, day: datetime.date = datetime.date(2026, 10, 5)
+):
+    """A certified customer with an assessment, a plan, one goal and one step."""
+    from plans.models import AssessmentType
+    from plans.services import assessment_create, goal_create, plan_create, step_save
+    from services.models import Activity
+
+    certify(customer)
+    assessment_create(
+        customer=customer,
+        assessment_type=AssessmentType.objects.get(name="TABE 11/12"),
+        assessed_on=day,
+        scores="Reading 9.2, Math 7.1",
+        summary="Math below the level the training asks for.",
+        entered_by=planner,
+    )
+    plan = plan_create(
+        customer=customer,
+        created_by=planner,
+        developed_on=day,
+        fields={"employment_goal": "Forklift operator at a distribution center"},
+        barriers=[],
+        note_body="Career planner and customer developed the plan in person.",
+    )
+    goal = goal_create(
+        plan=plan,
+        user=planner,
+        fields={
+            "statement": "Earn a forklift certificate",
+            "category": "education",
+            "term": "short",
+        },
+    )
+    step_save(
+        goal=goal,
+        user=planner,
+        fields={
+            "activity": Activity.objects.get(code="300"),
+            "start_on": datetime.date(2026, 11, 1),
+            "due_on": datetime.date(2026, 12, 15),
+            "provider": "Lincoln Land Community College",
+        },
+        barriers=[],
+    )
+    return plan

@@ -11,9 +11,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from customers.models import DocumentType
 from customers.services import document_upload
+from plans.services import plan_version_mark_printed, plan_version_sign
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
 from tests.conftest import World, client_for
+from tests.factories import make_plan
 
 PERSONAS = ["anonymous", "planner_a", "planner_b", "supervisor_a", "facilitator", "admin"]
 
@@ -47,7 +49,6 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "customers:reassign": row(
         (LOGIN, LOGIN), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200)
     ),
-    "customers:plan": CUSTOMER_READ,
     "customers:documents": CUSTOMER_WRITE,
     "customers:document": CUSTOMER_READ,
     "customers:history": CUSTOMER_READ,
@@ -73,6 +74,18 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     ),
     "casenotes:addendum": CUSTOMER_WRITE,
     "casenotes:timeline": CUSTOMER_READ,
+    "plans:detail": CUSTOMER_READ,
+    "plans:develop": CUSTOMER_WRITE,
+    "plans:edit": CUSTOMER_WRITE,
+    "plans:review": CUSTOMER_WRITE,
+    "plans:goal_create": CUSTOMER_WRITE,
+    "plans:goal_edit": CUSTOMER_WRITE,
+    "plans:step_create": CUSTOMER_WRITE,
+    "plans:step_edit": CUSTOMER_WRITE,
+    "plans:print": CUSTOMER_READ,
+    "plans:sign": CUSTOMER_WRITE,
+    "plans:signed_copy": CUSTOMER_READ,
+    "plans:assessments": CUSTOMER_WRITE,
     "admin:index": row((302, 302), (302, 302), (302, 302), (302, 302), (302, 302), (200, 200)),
 }
 
@@ -136,6 +149,26 @@ def _url(name: str, world: World) -> str:
             max_mb=5,
         )
         return reverse(name, kwargs={"pk": customer.pk, "document_pk": document.pk})
+    if name.startswith("plans:") and name not in ("plans:develop", "plans:assessments"):
+        plan = make_plan(customer, world.planner_a)
+        goal = plan.goals.get()
+        kwargs: dict[str, int] = {"pk": customer.pk}
+        if name == "plans:goal_edit" or name == "plans:step_create":
+            kwargs["goal_pk"] = goal.pk
+        if name == "plans:step_edit":
+            kwargs["step_pk"] = goal.steps.get().pk
+        if name in ("plans:print", "plans:sign", "plans:signed_copy"):
+            kwargs["number"] = 1
+        if name == "plans:signed_copy":
+            plan_version_mark_printed(plan.versions.get(number=1))
+            plan_version_sign(
+                version=plan.versions.get(number=1),
+                upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4 s", content_type="application/pdf"),
+                signed_on=customer.certification_date,
+                uploaded_by=world.planner_a,
+                max_mb=5,
+            )
+        return reverse(name, kwargs=kwargs)
     try:
         return reverse(name, kwargs={"pk": customer.pk})
     except Exception:

@@ -7,37 +7,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
-        ('services', '0003_verbose_names'),
+        ("plans", "0001_initial"),
+        ("services", "0003_verbose_names"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='servicerecord',
-            name='insert_insert',
+            model_name="servicerecord",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='servicerecord',
-            name='update_update',
+            model_name="servicerecord",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='servicerecord',
-            name='goal',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='services', to='plans.goal'),
+            model_name="servicerecord",
+            name="goal",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="services",
+                to="plans.goal",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerecordevent',
-            name='goal',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='plans.goal'),
+            model_name="servicerecordevent",
+            name="goal",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                related_query_name="+",
+                to="plans.goal",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='servicerecord',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "goal_id", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."goal_id", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;', hash='06bbfaf8f7d495cd3f2eeb36c0d1216f95227587', operation='INSERT', pgid='pgtrigger_insert_insert_67c05', table='services_servicerecord', when='AFTER')),
+            model_name="servicerecord",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "goal_id", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."goal_id", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;',
+                    hash="06bbfaf8f7d495cd3f2eeb36c0d1216f95227587",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_67c05",
+                    table="services_servicerecord",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='servicerecord',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "goal_id", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."goal_id", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;', hash='7ba3b575351b38d2a5694dfb064abd3aab457a84', operation='UPDATE', pgid='pgtrigger_update_update_e4501', table='services_servicerecord', when='AFTER')),
+            model_name="servicerecord",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "services_servicerecordevent" ("activity_id", "closed_at", "closed_by_id", "closed_late", "completion_status", "customer_id", "dollar_value", "ended_on", "entered_at", "entered_by_id", "entered_late", "goal_id", "id", "legacy_id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "planned_end_on", "provider", "provider_name", "reopen_reason", "start_is_projected", "started_on", "weekly_hours") VALUES (NEW."activity_id", NEW."closed_at", NEW."closed_by_id", NEW."closed_late", NEW."completion_status", NEW."customer_id", NEW."dollar_value", NEW."ended_on", NEW."entered_at", NEW."entered_by_id", NEW."entered_late", NEW."goal_id", NEW."id", NEW."legacy_id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."planned_end_on", NEW."provider", NEW."provider_name", NEW."reopen_reason", NEW."start_is_projected", NEW."started_on", NEW."weekly_hours"); RETURN NULL;',
+                    hash="7ba3b575351b38d2a5694dfb064abd3aab457a84",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_e4501",
+                    table="services_servicerecord",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -1,0 +1,310 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from casemgmt.clock import today
+from casemgmt.decorators import requires
+from casemgmt.forms import attach_errors
+from customers.selectors import customer_get_visible
+from plans.forms import (
+    AssessmentForm,
+    GoalForm,
+    PlanDevelopForm,
+    PlanForm,
+    ReviewForm,
+    SignedCopyForm,
+    StepForm,
+)
+from plans.rules import assessment_reusable
+from plans.selectors import (
+    assessments_for,
+    goal_get,
+    goals_with_progress,
+    plan_for,
+    plan_required,
+    step_get,
+    version_get,
+)
+from plans.services import (
+    PLAN_FIELDS,
+    assessment_create,
+    goal_create,
+    goal_update,
+    plan_create,
+    plan_meets_open_goal_rule,
+    plan_review,
+    plan_update,
+    plan_version_mark_printed,
+    plan_version_sign,
+    step_save,
+)
+
+VIEW = ("customers.view_customer", "plans.view_plan")
+CHANGE = ("customers.view_customer", "plans.change_plan")
+
+
+def _context(customer, **extra: object) -> dict[str, object]:  # noqa: ANN001
+    return {"customer": customer, "tab": "plan", **extra}
+
+
+@require_GET
+@requires(*VIEW)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    plan = plan_for(customer)
+    day = today(customer.office.time_zone)
+    assessments = [
+        (a, assessment_reusable(assessed_on=a.assessed_on, on=day))
+        for a in assessments_for(customer)
+    ]
+    if plan is None:
+        return render(request, "plans/plan_empty.html", _context(customer, assessments=assessments))
+    versions = list(plan.versions.select_related("created_by", "signed_uploaded_by"))
+    context = _context(
+        customer,
+        plan=plan,
+        goals=goals_with_progress(plan),
+        versions=versions,
+        current=versions[0] if versions else None,
+        meets_rule=plan_meets_open_goal_rule(plan),
+        assessments=assessments,
+        barriers=list(plan.barriers.all()),
+    )
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "plans.add_plan")
+def plan_develop(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    if plan_for(customer) is not None:
+        messages.info(request, "This customer already has a plan; change it from the plan tab.")
+        return redirect("plans:detail", pk=customer.pk)
+    form = PlanDevelopForm(
+        request.POST or None, initial={"developed_on": today(customer.office.time_zone)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_create(
+                customer=customer,
+                created_by=request.user,
+                developed_on=data["developed_on"],
+                fields={name: data.get(name, "") for name in PLAN_FIELDS},
+                barriers=data.get("barriers") or [],
+                note_body=data["note_body"],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc, {"note_body": "note_body", "note": "note_body"})
+        else:
+            messages.success(request, "Plan developed. Print the customer copy for signature.")
+            return redirect("plans:detail", pk=customer.pk)
+    return render(
+        request, "plans/plan_form.html", _context(customer, form=form, title="Develop the plan")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(*CHANGE)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    plan = plan_required(customer)
+    form = PlanForm(
+        request.POST or None, instance=plan, initial={"barriers": list(plan.barriers.all())}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_update(
+                plan=plan,
+                user=request.user,
+                fields={name: data.get(name, "") for name in PLAN_FIELDS},
+                barriers=data.get("barriers") or [],
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Plan saved.")
+            return redirect("plans:detail", pk=customer.pk)
+    return render(
+        request, "plans/plan_form.html", _context(customer, form=form, title="Change the plan")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@requires(*CHANGE)
+def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    plan = plan_required(customer)
+    goal = goal_get(plan=plan, pk=goal_pk) if goal_pk else None
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in GoalForm.Meta.fields}
+        try:
+            if goal is None:
+                goal_create(plan=plan, user=request.user, fields=fields)
+            else:
+                goal_update(goal=goal, user=request.user, fields=fields)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Goal saved.")
+            return redirect("plans:detail", pk=customer.pk)
+    title = "Add a goal" if goal is None else "Change the goal"
+    return render(request, "plans/plan_form.html", _context(customer, form=form, title=title))
+
+
+@require_http_methods(["GET", "POST"])
+@requires(*CHANGE)
+def step_edit(
+    request: HttpRequest, pk: int, goal_pk: int | None = None, step_pk: int | None = None
+) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    plan = plan_required(customer)
+    step = step_get(plan=plan, pk=step_pk) if step_pk else None
+    goal = step.goal if step else goal_get(plan=plan, pk=goal_pk)
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in StepForm.Meta.fields}
+        try:
+            step_save(
+                goal=goal,
+                user=request.user,
+                fields=fields,
+                barriers=form.cleaned_data["barriers"],
+                step=step,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, "Step saved.")
+            return redirect("plans:detail", pk=customer.pk)
+    title = f"{'Add a step to' if step is None else 'Change a step of'} the goal: {goal.statement}"
+    return render(request, "plans/plan_form.html", _context(customer, form=form, title=title))
+
+
+@require_http_methods(["GET", "POST"])
+@requires(*CHANGE)
+def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    plan = plan_required(customer)
+    form = ReviewForm(
+        request.POST or None, initial={"reviewed_on": today(customer.office.time_zone)}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_review(
+                plan=plan,
+                user=request.user,
+                reviewed_on=data["reviewed_on"],
+                note_body=data["note_body"],
+                contact_method=data["contact_method"],
+                two_way=data["two_way"] == "yes",
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc, {"body": "note_body"})
+        else:
+            messages.success(request, "Review recorded with its case note.")
+            return redirect("plans:detail", pk=customer.pk)
+    return render(
+        request, "plans/plan_form.html", _context(customer, form=form, title="Review the plan")
+    )
+
+
+@require_GET
+@requires(*VIEW)
+def version_print(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    version = version_get(plan=plan_required(customer), number=number)
+    from plans.printing import (
+        render_plan_pdf,
+    )  # WeasyPrint loads in half a second: only when printing
+
+    response = HttpResponse(render_plan_pdf(version), content_type="application/pdf")
+    plan_version_mark_printed(version)
+    filename = f"{version.plan.short_name}-{customer.customer_number}-v{version.number}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@requires(*CHANGE)
+def version_sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    version = version_get(plan=plan_required(customer), number=number)
+    form = SignedCopyForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"signed_on": today(customer.office.time_zone)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_version_sign(
+                version=version,
+                upload=form.cleaned_data["file"],
+                signed_on=form.cleaned_data["signed_on"],
+                uploaded_by=request.user,
+                max_mb=settings.MAX_UPLOAD_MB,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, f"Signed copy attached to version {version.number}.")
+            return redirect("plans:detail", pk=customer.pk)
+    title = f"Upload the signed copy of version {version.number}"
+    return render(
+        request, "plans/plan_form.html", _context(customer, form=form, title=title, multipart=True)
+    )
+
+
+@require_GET
+@requires(*VIEW)
+def signed_copy(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    version = version_get(plan=plan_required(customer), number=number)
+    if not version.signed_copy:
+        from django.http import Http404
+
+        raise Http404("No signed copy")
+    extension = version.signed_copy.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        version.signed_copy.open("rb"),
+        content_type=version.signed_copy_type,
+        filename=f"{version.plan.short_name}-{customer.customer_number}-v{version.number}-signed.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "plans.view_assessment")
+def assessments(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    can_add = request.user.has_perm("plans.add_assessment")
+    form = AssessmentForm(
+        request.POST or None, initial={"assessed_on": today(customer.office.time_zone)}
+    )
+    if request.method == "POST":
+        if not can_add:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                assessment_create(customer=customer, entered_by=request.user, **data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, f"Recorded the {data['assessment_type']} assessment.")
+                return redirect("plans:detail", pk=customer.pk)
+    return render(
+        request,
+        "plans/plan_form.html",
+        _context(customer, form=form if can_add else None, title="Record an assessment"),
+    )
