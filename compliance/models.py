@@ -1,1 +1,137 @@
-"""Models arrive with the issue that builds this part of the product."""
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from casemgmt.models import Region
+from customers.models import Customer
+
+
+class Rule(models.TextChoices):
+    ENTRY_10 = "entry_10", "10-day entry"
+    OPEN_PAST_END = "open_past_end", "Open past planned end"
+    CONTACT_30 = "contact_30", "30-day contact"
+    REVIEW_90 = "review_90", "90-day plan review"
+    PLAN_OPEN_GOAL = "plan_open_goal", "Plan with an open goal and objective"
+    SOFT_EXIT = "soft_exit", "90-day soft exit"
+    ELIGIBILITY_30 = "eligibility_30", "Eligibility in 30 days"
+
+
+class State(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    LATE = "late", "Late"
+
+
+class Policy(models.Model):
+    """Thresholds of the compliance rules (SPEC 9), per region. Defaults are the seeds'."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="policy")
+    entry_deadline_days = models.PositiveSmallIntegerField(default=10)
+    late_visible_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How long a late entry stays on the dashboards."
+    )
+    open_past_end_overdue_days = models.PositiveSmallIntegerField(default=10)
+    contact_due_soon_day = models.PositiveSmallIntegerField(default=25)
+    contact_overdue_day = models.PositiveSmallIntegerField(default=31)
+    review_due_soon_day = models.PositiveSmallIntegerField(default=80)
+    review_overdue_day = models.PositiveSmallIntegerField(default=91)
+    exit_reengage_day = models.PositiveSmallIntegerField(
+        "Soft exit: tracker re-engages on day", default=60
+    )
+    exit_call_day = models.PositiveSmallIntegerField("Soft exit: tracker calls on day", default=75)
+    exit_day = models.PositiveSmallIntegerField("Soft exit on day", default=90)
+    eligibility_due_soon_day = models.PositiveSmallIntegerField(default=25)
+    eligibility_overdue_day = models.PositiveSmallIntegerField(default=31)
+
+    class Meta:
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return f"Compliance policy of {self.region}"
+
+
+DEFAULTS = {
+    f.name: f.default
+    for f in Policy._meta.concrete_fields
+    if isinstance(f, models.PositiveSmallIntegerField)
+}
+
+
+class Alert(models.Model):
+    """A rule that is true for a customer (and a record, for per-record rules).
+
+    At most one open alert per rule, customer and subject (a partial unique index).
+    """
+
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="alerts")
+    subject_type = models.CharField(max_length=12, blank=True)  # "service", "note" or ""
+    subject_id = models.BigIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices)
+    due_on = models.DateField()
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    office_id_at_open = models.BigIntegerField(null=True, editable=False)
+    opened_on = models.DateField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    last_seen_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "customer", "subject_type", "subject_id"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_alert_per_rule_customer_subject",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["responsible", "state"],
+                condition=Q(resolved_at__isnull=True),
+                name="open_alert_by_staff",
+            ),
+            models.Index(
+                fields=["customer"],
+                condition=Q(resolved_at__isnull=True),
+                name="open_alert_by_customer",
+            ),
+            models.Index(fields=["opened_on", "resolved_on"], name="alert_trend"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} ({self.get_state_display()}) for {self.customer_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+@pghistory.track()
+class PlannedGap(models.Model):
+    """A planned gap in service (waiting for a training start, a medical leave):
+    the soft exit waits until its end date."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="planned_gaps")
+    reason = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ends_on"]
+        verbose_name = "planned gap in service"
+
+    def __str__(self) -> str:
+        return f"{self.reason} until {self.ends_on:%m/%d/%Y}"

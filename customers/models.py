@@ -115,6 +115,8 @@ class Customer(models.Model):
         "Reason eligibility took more than 30 days", blank=True
     )
     certification_date = models.DateField(null=True, blank=True)
+    exit_date = models.DateField(null=True, blank=True)
+    exit_reason = models.CharField(max_length=120, blank=True)
 
     ssn_last4 = models.CharField("Last 4 of SSN", max_length=4, blank=True)
     ssn_encrypted = models.TextField(blank=True, editable=False)
