@@ -9,6 +9,7 @@ start unless DJANGO_SECRET_KEY and CASEMGMT_PII_KEY are given.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from casemgmt.env import env_bool, env_int, env_list, env_str, local_secret
@@ -108,6 +109,10 @@ elif DEV_MODE:
     DATABASES = {"default": database_settings()}
 else:
     raise ImproperlyConfigured("DATABASE_URL must be set (or CASEMGMT_DEV=1 for the embedded one).")
+# Another database on the same server, such as the benchmark's own (`make bench`).
+_database_name = env_str("CASEMGMT_DB_NAME")
+if _database_name:
+    DATABASES["default"]["NAME"] = _database_name
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("casemgmt runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -224,6 +229,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "evaluate-compliance": {
+        "task": "compliance.tasks.evaluate_compliance",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "casemgmt.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,

@@ -98,3 +98,14 @@ def reference_data(transactional_db):
         "plans.migrations.0002_assessment_types",
     ):
         importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    # Tasks queued on commit run in-process in tests; tests/test_worker.py turns this off
+    # to exercise a real worker.
+    from casemgmt.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield

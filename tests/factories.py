@@ -83,7 +83,7 @@ def make_plan(
     from plans.services import assessment_create, goal_create, plan_create, step_save
     from services.models import Activity
 
-    certify(customer)
+    certify(customer, min(day - datetime.timedelta(days=4), datetime.date(2026, 10, 1)))
     assessment_create(
         customer=customer,
         assessment_type=AssessmentType.objects.get(name="TABE 11/12"),

@@ -62,6 +62,9 @@ def test_a_worker_process_runs_the_session_sweep():
         stderr=subprocess.STDOUT,
         text=True,
     )
+    from casemgmt.celery import app
+
+    app.conf.task_always_eager = False
     try:
         clear_expired_sessions.apply_async(queue=queue)
         deadline = time.monotonic() + 60
@@ -69,6 +72,7 @@ def test_a_worker_process_runs_the_session_sweep():
             time.sleep(0.2)  # waiting on another process, not moving the clock
         remaining = Session.objects.count()
     finally:
+        app.conf.task_always_eager = True
         worker.terminate()
         output = worker.communicate(timeout=30)[0]
     assert remaining == 0, output

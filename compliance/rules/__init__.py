@@ -1,0 +1,20 @@
+"""One module per compliance rule (SPEC 9). Each exposes RULE and SQL: a set-based
+SELECT over every customer in scope at once, returning the alerts that are true.
+
+The SQL runs inside the engine's query, where `cp` is the customers in scope joined to
+their region's policy (thresholds with the defaults filled in) and `%(as_of)s` is the
+evaluation date. Columns: rule, customer_id, subject_type, subject_id, state, due_on,
+responsible_id.
+"""
+
+from compliance.rules import (
+    contact_30,
+    eligibility_30,
+    entry_10,
+    open_past_end,
+    plan_open_goal,
+    review_90,
+    soft_exit,
+)
+
+ALL = [entry_10, open_past_end, contact_30, review_90, plan_open_goal, soft_exit, eligibility_30]
