@@ -912,7 +912,13 @@ def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
     if report.file_problems:
         return report
 
-    with transaction.atomic(), pghistory.context(reason=IMPORT_REASON):
+    from compliance.signals import evaluations_deferred
+
+    with (
+        transaction.atomic(),
+        pghistory.context(reason=IMPORT_REASON),
+        evaluations_deferred() as changed,
+    ):
         run = _Import(rows)
         run.load_customers()
         run.load_services()
@@ -933,4 +939,10 @@ def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
         report.loaded = skip_invalid or not report.problems
         if not report.loaded:
             transaction.set_rollback(True)
+    if report.loaded and changed:
+        # One evaluation of the imported customers, not a task per row.
+        from casemgmt.clock import today
+        from compliance.engine import evaluate
+
+        evaluate(as_of=today(), customer_ids=sorted(changed))
     return report

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 
 from casemgmt import roles
 from casemgmt.clock import today
@@ -119,13 +120,119 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEV_MODE:
             raise CommandError("seed_demo loads known passwords: it runs only with CASEMGMT_DEV=1.")
-        with transaction.atomic():
+        from compliance.signals import evaluations_deferred
+
+        with transaction.atomic(), evaluations_deferred():
             offices = self._offices()
             staff = self._staff(offices)
-            created = self._customers(
-                offices, staff, options["customers"], random.Random(options["seed"])
-            )
+            rng = random.Random(options["seed"])
+            created = self._customers(offices, staff, options["customers"], rng)
+            if created:
+                self._case_files(rng)
+        if created:
+            from compliance.engine import evaluate
+
+            result = evaluate(as_of=today())
+            self.stdout.write(f"Compliance evaluated: {result.opened} open alerts.")
         self.stdout.write(f"Demo data ready ({created} customers added).")
+
+    def _case_files(self, rng: random.Random) -> None:
+        """Services, notes and plans for the participants, through the services, so the
+        dashboards have something true to show. Dated entries are stamped as entered on
+        their day (demo history is not late)."""
+        from casenotes.models import CaseNote
+        from casenotes.services import casenote_create
+        from plans.models import AssessmentType
+        from plans.services import assessment_create, goal_create, plan_create, step_save
+        from services.models import Activity, ServiceRecord
+        from services.services import NoteDraft, service_record_create
+
+        now = today()
+        codes = {a.code: a for a in Activity.objects.all()}
+        tabe = AssessmentType.objects.get(name="TABE 11/12")
+        participants = Customer.objects.filter(status=Status.PARTICIPANT).select_related("office")
+        for customer in participants:
+            planner = customer.career_planner
+            start = customer.certification_date
+            if start is None or (now - start).days < 10:
+                continue
+            note = NoteDraft(
+                "Service Strategy", "Career planner met the customer in person.", "in_person", True
+            )
+            assessment_create(
+                customer=customer,
+                assessment_type=tabe,
+                assessed_on=start,
+                scores="Reading 8.4, Math 7.9",
+                summary="Ready for short-term training.",
+                entered_by=planner,
+            )
+            if not customer.is_youth:
+                plan = plan_create(
+                    customer=customer,
+                    created_by=planner,
+                    developed_on=start,
+                    fields={"employment_goal": "Full-time work in logistics"},
+                    barriers=[],
+                    note_body="Career planner and customer developed the plan together.",
+                )
+                goal = goal_create(
+                    plan=plan,
+                    user=planner,
+                    fields={
+                        "statement": "Find full-time work in a warehouse",
+                        "category": "career",
+                        "term": "short",
+                    },
+                )
+                step_save(
+                    goal=goal,
+                    user=planner,
+                    barriers=[],
+                    fields={
+                        "activity": codes["211"],
+                        "start_on": start,
+                        "due_on": start + datetime.timedelta(days=120),
+                    },
+                )
+            # Services every few weeks, stopping at a varied point in the past.
+            last = now - datetime.timedelta(days=rng.choice([3, 10, 20, 40, 62, 70, 80, 86]))
+            day = start + datetime.timedelta(days=7)
+            code = "468" if customer.is_youth else "211"
+            while day <= last:
+                service_record_create(
+                    customer=customer,
+                    activity=codes[code],
+                    started_on=day,
+                    ended_on=day,
+                    entered_by=planner,
+                    note=note,
+                )
+                code = (
+                    "469"
+                    if code == "468"
+                    else "470"
+                    if code in ("469", "470")
+                    else rng.choice(["211", "202"])
+                )
+                day += datetime.timedelta(days=rng.randint(14, 35))
+            contact = now - datetime.timedelta(days=rng.choice([2, 12, 26, 28, 33, 45]))
+            if contact > start:
+                casenote_create(
+                    customer=customer,
+                    author=planner,
+                    contact_date=contact,
+                    subject="Check-in",
+                    body="Career planner called the customer about job leads.",
+                    contact_method="phone",
+                    two_way=True,
+                )
+        # Demo history was entered on its day, not today.
+        for model, date_field in ((ServiceRecord, "started_on"), (CaseNote, "contact_date")):
+            for pk, day in model.objects.values_list("pk", date_field):
+                stamp = datetime.datetime.combine(day, datetime.time(15), tzinfo=datetime.UTC)
+                model.objects.filter(pk=pk).update(entered_at=stamp, entered_late=False)
+        ServiceRecord.objects.filter(closed_at__isnull=False).update(closed_at=F("entered_at"))
 
     def _offices(self) -> dict[str, Office]:
         offices = {}
