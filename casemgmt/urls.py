@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("services.urls")),
     path("", include("casenotes.urls")),
     path("", include("plans.urls")),
+    path("", include("compliance.urls")),
+    path("", include("compliance.gap_urls")),
     path("admin/", admin.site.urls),
 ]

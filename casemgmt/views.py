@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from casemgmt.access import offices_visible_to
+from compliance.selectors import alert_counts_for
 from customers.models import Status
 from customers.selectors import customer_list_visible
 
@@ -13,10 +14,12 @@ OPEN_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's own work: a planner's caseload, a supervisor's offices."""
+    """The user's own work: open alerts and the dashboards of the user's role, a planner's
+    caseload, a supervisor's offices."""
     user = request.user
     context: dict[str, object] = {}
     if user.has_perm("customers.view_customer"):
+        context["alert_counts"] = alert_counts_for(user)
         mine = customer_list_visible(user).filter(career_planner=user)
         context["caseload_counts"] = mine.aggregate(
             **{status.value: Count("pk", filter=Q(status=status)) for status in Status}

@@ -113,6 +113,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _tab_context(customer, "profile")
     context["barriers"] = list(customer.barriers.all())
     context["partner_programs"] = list(customer.partner_programs.all())
+    context["gaps"] = list(customer.planned_gaps.all()[:5])
+    context["soft_exited"] = customer.exit_reason.startswith("Soft exit")
     return render(request, "customers/customer_detail.html", context)
 
 

@@ -396,3 +396,53 @@ def test_recording_the_work_re_evaluates_the_customer_on_commit(
             note(customer, world, days(31))
     assert len(callbacks) == 1
     assert open_alert(customer, "contact_30") is None
+
+
+# --- The pages for gaps and undoing a soft exit -------------------------------------------------
+
+
+def test_a_planner_plans_a_gap_from_the_customer_page(world):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    customer = participant(world)
+    response = client_for(world.planner_a).post(
+        reverse("gaps:create", kwargs={"pk": customer.pk}),
+        {
+            "reason": "Waiting for the training start date",
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    assert customer.planned_gaps.get().ends_on == datetime.date(2026, 12, 31)
+    html = (
+        client_for(world.planner_a)
+        .get(reverse("customers:detail", kwargs={"pk": customer.pk}))
+        .content.decode()
+    )
+    assert "Waiting for the training start date" in html
+
+
+def test_a_supervisor_undoes_a_soft_exit_from_the_customer_page(world):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    customer = participant(world)
+    service(customer, world, "202", B)
+    evaluate(as_of=days(90), customer_ids=[customer.pk])
+    page = (
+        client_for(world.supervisor_a)
+        .get(reverse("customers:detail", kwargs={"pk": customer.pk}))
+        .content.decode()
+    )
+    assert "Undo the soft exit" in page
+    response = client_for(world.supervisor_a).post(
+        reverse("gaps:undo_exit", kwargs={"pk": customer.pk}),
+        {"reason": "Service on 05/20 was not entered"},
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.status == Status.PARTICIPANT

@@ -32,6 +32,8 @@ def row(*pairs: tuple[int, int]) -> dict[str, tuple[int, int]]:
 CUSTOMER_READ = row((LOGIN, LOGIN), (200, 405), (404, 405), (200, 405), (403, 405), (200, 405))
 # A form about office A's customer; an empty POST re-renders the form with its errors.
 CUSTOMER_WRITE = row((LOGIN, LOGIN), (200, 200), (404, 404), (200, 200), (403, 403), (200, 200))
+# The supervisor's dashboards: supervisors and administrators only.
+SUPERVISOR_READ = row((LOGIN, LOGIN), (403, 405), (403, 405), (200, 405), (403, 405), (200, 405))
 
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "home": row((LOGIN, LOGIN), (200, 405), (200, 405), (200, 405), (200, 405), (200, 405)),
@@ -86,6 +88,24 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "plans:sign": CUSTOMER_WRITE,
     "plans:signed_copy": CUSTOMER_READ,
     "plans:assessments": CUSTOMER_WRITE,
+    "compliance:planner": row(
+        (LOGIN, LOGIN), (200, 405), (200, 405), (200, 405), (403, 405), (200, 405)
+    ),
+    "compliance:supervisor": SUPERVISOR_READ,
+    "compliance:drilldown": SUPERVISOR_READ,
+    "compliance:export": SUPERVISOR_READ,
+    "compliance:tracker": row(
+        (LOGIN, LOGIN), (200, 405), (200, 405), (200, 405), (403, 405), (200, 405)
+    ),
+    # A quick contact entry about office A's customer; an empty POST is refused with a
+    # message and sent back to the list.
+    "compliance:log_contact": row(
+        (LOGIN, LOGIN), (405, 302), (405, 404), (405, 302), (405, 403), (405, 302)
+    ),
+    "gaps:create": CUSTOMER_WRITE,
+    "gaps:undo_exit": row(
+        (LOGIN, LOGIN), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200)
+    ),
     "admin:index": row((302, 302), (302, 302), (302, 302), (302, 302), (302, 302), (200, 200)),
 }
 

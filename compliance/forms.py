@@ -1,0 +1,63 @@
+from django import forms
+from django.db.models import QuerySet
+
+from casemgmt.models import Office, User
+from casenotes.models import ContactMethod
+from compliance.models import Rule, State
+from compliance.selectors import ON_TIME, UNASSIGNED, AlertFilters
+from services.forms import TWO_WAY_CHOICES
+
+
+class AlertFilterForm(forms.Form):
+    """The drill-down's filters. Office and planner choices are the user's scope only,
+    so another office's id is an invalid choice (and the view answers 404)."""
+
+    office = forms.ModelChoiceField(
+        queryset=Office.objects.none(), required=False, empty_label="Every office"
+    )
+    planner = forms.ChoiceField(required=False, label="Career planner")
+    rule = forms.ChoiceField(choices=[("", "Every rule"), *Rule.choices], required=False)
+    state = forms.ChoiceField(required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        offices: QuerySet[Office],
+        planners: QuerySet[User],
+        with_on_time: bool = True,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        self.fields["planner"].choices = [
+            ("", "Every career planner"),
+            *((str(p.pk), str(p)) for p in planners),
+            (UNASSIGNED, "Unassigned"),
+        ]
+        states = [("", "Every open alert"), *State.choices]
+        if with_on_time:
+            states.append((ON_TIME, "On time (no open alert)"))
+        self.fields["state"].choices = states
+
+    def filters(self) -> AlertFilters:
+        data = self.cleaned_data
+        return AlertFilters(
+            office=data.get("office"),
+            planner=data.get("planner") or "",
+            rule=data.get("rule") or "",
+            state=data.get("state") or "",
+        )
+
+
+class ContactLogForm(forms.Form):
+    """A tracker's quick entry from the re-engagement lists: an attempt or a contact."""
+
+    two_way = forms.ChoiceField(choices=TWO_WAY_CHOICES, label="Reached the customer?")
+    contact_method = forms.ChoiceField(choices=ContactMethod.choices, label="Contact method")
+    note = forms.CharField(max_length=1000, label="Note")
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise forms.ValidationError("Write what happened.")
+        return note

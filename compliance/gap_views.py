@@ -1,0 +1,92 @@
+"""Customer actions around the soft exit: plan a gap in service; undo a soft exit."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from casemgmt.clock import today
+from casemgmt.decorators import requires
+from casemgmt.forms import attach_errors
+from compliance.services import planned_gap_create, soft_exit_undo
+from customers.forms import DateInput
+from customers.selectors import customer_get_visible
+
+
+class PlannedGapForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200, help_text="For example: waiting for the training start date; medical leave."
+    )
+    starts_on = forms.DateField(widget=DateInput(), label="Gap starts")
+    ends_on = forms.DateField(
+        widget=DateInput(), label="Gap ends", help_text="The soft exit waits until this date."
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class UndoExitForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the update log. The customer gets 14 days to have the missing service recorded.",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "services.add_servicerecord")
+def gap_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    form = PlannedGapForm(
+        request.POST or None, initial={"starts_on": today(customer.office.time_zone)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            planned_gap_create(customer=customer, created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request, "Planned gap recorded: the soft exit waits until its end date."
+            )
+            return redirect("customers:detail", pk=customer.pk)
+    context = {
+        "customer": customer,
+        "tab": "profile",
+        "form": form,
+        "title": "Plan a gap in service",
+    }
+    return render(request, "compliance/customer_action.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "customers.reassign_customer")
+def soft_exit_undo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_visible(request.user, pk)
+    form = UndoExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            soft_exit_undo(
+                customer=customer, reason=form.cleaned_data["reason"], undone_by=request.user
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request, "Soft exit undone. Record the missing service within 14 days."
+            )
+            return redirect("customers:detail", pk=customer.pk)
+    context = {"customer": customer, "tab": "profile", "form": form, "title": "Undo the soft exit"}
+    return render(request, "compliance/customer_action.html", context)

@@ -1,0 +1,432 @@
+"""Every scoped read of alerts: the dashboards, their drill-down and the export.
+
+Alerts are reached through their customer, so `customer_list_visible` stays the one
+answer to "what may this user see".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, TruncDate
+
+from casemgmt.access import offices_visible_to
+from casemgmt.clock import today
+from casemgmt.models import Office, User
+from casenotes.models import CaseNote
+from compliance.models import Alert, Rule, State
+from customers.models import Customer, Status
+from customers.selectors import customer_list_visible
+
+# The caseload the rates are taken of: everyone not yet exited or closed.
+ACTIVE_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
+ON_TIME = "on_time"
+UNASSIGNED = "none"
+TREND_WEEKS = 12
+SOFT_EXIT_RECENT_DAYS = 30
+
+URGENCY = Case(
+    When(state=State.OVERDUE, then=0),
+    When(state=State.LATE, then=1),
+    default=2,
+    output_field=IntegerField(),
+)
+
+
+def today_for(user: User | AnonymousUser) -> datetime.date:
+    """Today in the zone of the user's (first) office; the site's zone for others."""
+    zone = offices_visible_to(user).order_by("pk").values_list("time_zone", flat=True).first()
+    return today(zone)
+
+
+def alert_list_visible(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """Open alerts of the customers the user may see."""
+    return Alert.objects.filter(resolved_at__isnull=True, customer__in=customer_list_visible(user))
+
+
+def alert_list_for_customer(customer: Customer) -> QuerySet[Alert]:
+    """Open alerts of a customer already fetched through `customer_get_visible`."""
+    return (
+        Alert.objects.filter(customer=customer, resolved_at__isnull=True)
+        .alias(urgency=URGENCY)
+        .order_by("urgency", "due_on", "rule")
+    )
+
+
+def offices_supervised_by(user: User) -> QuerySet[Office]:
+    """The offices a supervisor's dashboard covers: those supervised (administrators: all)."""
+    offices = offices_visible_to(user)
+    if user.has_perm("casemgmt.view_all_offices"):
+        return offices
+    return offices.filter(supervisors=user)
+
+
+# --- Career planner -----------------------------------------------------------------
+
+
+@dataclass
+class PlannerDashboard:
+    alerts: list[Alert]
+    due_this_week: list[Alert]
+    no_contact: list[Alert]
+    reviews_due: list[Alert]
+    active_caseload: int
+
+
+def planner_dashboard(user: User, *, on: datetime.date) -> PlannerDashboard:
+    """The alerts a staff member is responsible for, most urgent first.
+
+    One query for the alerts, however many: the lists below are cut from it.
+    """
+    alerts = list(
+        alert_list_visible(user)
+        .filter(responsible=user)
+        .select_related("customer")
+        .alias(urgency=URGENCY)
+        .order_by("urgency", "due_on", "customer__last_name", "customer__first_name", "pk")
+    )
+    week_end = on + datetime.timedelta(days=7)
+    by_due = sorted(alerts, key=lambda a: (a.due_on, a.customer.last_name, a.pk))
+    return PlannerDashboard(
+        alerts=alerts,
+        due_this_week=[a for a in by_due if on <= a.due_on <= week_end],
+        no_contact=[a for a in alerts if a.rule == Rule.CONTACT_30 and a.state == State.OVERDUE],
+        reviews_due=[a for a in by_due if a.rule == Rule.REVIEW_90],
+        active_caseload=customer_list_visible(user)
+        .filter(career_planner=user, status__in=ACTIVE_STATUSES)
+        .count(),
+    )
+
+
+def alert_counts_for(user: User) -> dict[str, int]:
+    """How many open alerts the user is responsible for, by state (for the home page)."""
+    return (
+        alert_list_visible(user)
+        .filter(responsible=user)
+        .aggregate(**{state.value: Count("pk", filter=Q(state=state)) for state in State})
+    )
+
+
+# --- Supervisor ---------------------------------------------------------------------
+
+
+@dataclass
+class RuleCounts:
+    rule: str
+    label: str
+    due_soon: int = 0
+    overdue: int = 0
+    late: int = 0
+    active_with_alert: int = 0
+    active_overdue: int = 0
+    active: int = 0
+
+    @property
+    def on_time(self) -> int:
+        return max(self.active - self.active_with_alert, 0)
+
+    @property
+    def overdue_rate(self) -> int | None:
+        """Percent of the active caseload with this rule overdue (None without a caseload)."""
+        if not self.active:
+            return None
+        return round(100 * self.active_overdue / self.active)
+
+
+@dataclass
+class Caseload:
+    """The counts of one office, or of one career planner within an office."""
+
+    office: Office
+    is_total: bool = False
+    planner_id: int | None = None
+    planner_name: str = ""
+    active: int = 0
+    rules: dict[str, RuleCounts] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rules = {rule.value: RuleCounts(rule.value, rule.label) for rule in Rule}
+
+    @property
+    def query(self) -> str:
+        """The drill-down's filters that select this caseload."""
+        if self.is_total:
+            return urlencode({"office": self.office.pk})
+        planner = str(self.planner_id) if self.planner_id else UNASSIGNED
+        return urlencode({"office": self.office.pk, "planner": planner})
+
+    @property
+    def rule_rows(self) -> list[RuleCounts]:
+        return list(self.rules.values())
+
+    @property
+    def overdue(self) -> int:
+        return sum(c.overdue for c in self.rules.values())
+
+    @property
+    def due_soon(self) -> int:
+        return sum(c.due_soon for c in self.rules.values())
+
+    @property
+    def late(self) -> int:
+        return sum(c.late for c in self.rules.values())
+
+
+@dataclass
+class OfficeSummary:
+    total: Caseload
+    planners: list[Caseload]
+
+
+def _planner_name(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or username or "Unassigned"
+
+
+def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSummary]:
+    """Per office and per career planner, open alerts of each rule by state, and the
+    active caseload the on-time counts and rates are taken of.
+
+    Three queries: the offices, the caseloads, the alerts; none grows with the rows.
+    """
+    office_list = list(offices.order_by("name"))
+    customers = customer_list_visible(user).filter(office__in=office_list)
+    totals = {office.pk: Caseload(office=office, is_total=True) for office in office_list}
+    planners: dict[tuple[int, int | None], Caseload] = {}
+
+    def caseload(office_id: int, planner_id: int | None, names: tuple) -> Caseload:
+        key = (office_id, planner_id)
+        if key not in planners:
+            planners[key] = Caseload(
+                office=totals[office_id].office,
+                planner_id=planner_id,
+                planner_name=_planner_name(*names) if planner_id else "Unassigned",
+            )
+        return planners[key]
+
+    planner_fields = (
+        "career_planner__first_name",
+        "career_planner__last_name",
+        "career_planner__username",
+    )
+    active_rows = (
+        customers.filter(status__in=ACTIVE_STATUSES)
+        .values("office", "career_planner", *planner_fields)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in active_rows:
+        names = tuple(row[f] for f in planner_fields)
+        caseload(row["office"], row["career_planner"], names).active = row["n"]
+        totals[row["office"]].active += row["n"]
+
+    active = Q(customer__status__in=ACTIVE_STATUSES)
+    alert_rows = (
+        Alert.objects.filter(resolved_at__isnull=True, customer__in=customers)
+        .values(
+            "customer__office",
+            "customer__career_planner",
+            "rule",
+            *(f"customer__{f}" for f in planner_fields),
+        )
+        .annotate(
+            due_soon=Count("pk", filter=Q(state=State.DUE_SOON)),
+            overdue=Count("pk", filter=Q(state=State.OVERDUE)),
+            late=Count("pk", filter=Q(state=State.LATE)),
+            active_with_alert=Count("customer", distinct=True, filter=active),
+            active_overdue=Count("customer", distinct=True, filter=active & Q(state=State.OVERDUE)),
+        )
+        .order_by()
+    )
+    for row in alert_rows:
+        if row["rule"] not in Rule.values:
+            continue
+        names = tuple(row[f"customer__{f}"] for f in planner_fields)
+        targets = [
+            totals[row["customer__office"]].rules[row["rule"]],
+            caseload(row["customer__office"], row["customer__career_planner"], names).rules[
+                row["rule"]
+            ],
+        ]
+        for counts in targets:
+            for name in ("due_soon", "overdue", "late", "active_with_alert", "active_overdue"):
+                setattr(counts, name, getattr(counts, name) + row[name])
+
+    for each in [*totals.values(), *planners.values()]:
+        for counts in each.rules.values():
+            counts.active = each.active
+    summaries = []
+    for office in office_list:
+        rows = sorted(
+            (c for (office_id, _), c in planners.items() if office_id == office.pk),
+            key=lambda c: (c.planner_id is None, c.planner_name.split()[-1:], c.planner_name),
+        )
+        summaries.append(OfficeSummary(total=totals[office.pk], planners=rows))
+    return summaries
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week_end: datetime.date
+    overdue: int
+
+
+def overdue_trend(
+    user: User, offices: QuerySet[Office], *, on: datetime.date, weeks: int = TREND_WEEKS
+) -> list[TrendPoint]:
+    """Open overdue alerts at the end of each of the last `weeks` weeks (the last ends today).
+
+    An alert counts for a week when it was open at the week's end (opened by then, not
+    resolved yet), reached the overdue state, and was past its due date by then. Alerts
+    keep no history of their states, so the due date tells when one turned overdue; a
+    soft exit turns overdue (the day-75 call) before its due date, the exit day.
+    One query: a series of week ends joined to the alerts of the customers in scope.
+    """
+    customers = customer_list_visible(user).filter(office__in=offices).values("pk")
+    scope_sql, scope_params = customers.query.sql_with_params()
+    first = on - datetime.timedelta(weeks=weeks - 1)
+    alert_table = Alert._meta.db_table
+    sql = f"""
+        SELECT week.week_end::date, COUNT(alert.id)
+        FROM generate_series(%s::date, %s::date, interval '7 days') AS week(week_end)
+        LEFT JOIN {alert_table} AS alert
+          ON alert.opened_on <= week.week_end
+         AND (alert.resolved_on IS NULL OR alert.resolved_on > week.week_end)
+         AND alert.state = %s
+         AND (alert.due_on <= week.week_end OR alert.rule = %s)
+         AND alert.customer_id IN ({scope_sql})
+        GROUP BY week.week_end
+        ORDER BY week.week_end
+    """  # noqa: S608 - the table name is ours; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [first, on, State.OVERDUE.value, Rule.SOFT_EXIT.value, *scope_params])
+        return [TrendPoint(week_end=row[0], overdue=row[1]) for row in cursor.fetchall()]
+
+
+# --- Drill-down and export ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    office: Office | None = None
+    planner: str = ""  # a user id, UNASSIGNED, or "" for every planner
+    rule: str = ""
+    state: str = ""  # an alert State, ON_TIME, or ""
+
+
+def _customer_filter(filters: AlertFilters, prefix: str = "") -> Q:
+    query = Q()
+    if filters.office is not None:
+        query &= Q(**{f"{prefix}office": filters.office})
+    if filters.planner == UNASSIGNED:
+        query &= Q(**{f"{prefix}career_planner__isnull": True})
+    elif filters.planner:
+        query &= Q(**{f"{prefix}career_planner_id": int(filters.planner)})
+    return query
+
+
+def alert_drilldown(
+    user: User, offices: QuerySet[Office], filters: AlertFilters
+) -> QuerySet[Alert]:
+    """The open alerts behind a number on the supervisor's dashboard."""
+    alerts = (
+        alert_list_visible(user)
+        .filter(customer__office__in=offices)
+        .filter(_customer_filter(filters, "customer__"))
+        .select_related("customer", "customer__office", "customer__career_planner", "responsible")
+        .alias(urgency=URGENCY)
+    )
+    if filters.rule:
+        alerts = alerts.filter(rule=filters.rule)
+    if filters.state and filters.state != ON_TIME:
+        alerts = alerts.filter(state=filters.state)
+    return alerts.order_by(
+        "urgency", "due_on", "customer__last_name", "customer__first_name", "rule", "pk"
+    )
+
+
+def customers_on_time(
+    user: User, offices: QuerySet[Office], filters: AlertFilters
+) -> QuerySet[Customer]:
+    """Active customers with no open alert of the rule: the "on time" behind a number."""
+    open_alerts = Alert.objects.filter(resolved_at__isnull=True, customer=OuterRef("pk"))
+    if filters.rule:
+        open_alerts = open_alerts.filter(rule=filters.rule)
+    return (
+        customer_list_visible(user)
+        .filter(office__in=offices, status__in=ACTIVE_STATUSES)
+        .filter(_customer_filter(filters))
+        .exclude(pk__in=open_alerts.values("customer"))
+        .select_related("office", "career_planner")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def planners_in_scope(user: User, offices: QuerySet[Office]) -> QuerySet[User]:
+    """Career planners with customers in the offices: the drill-down's planner choices."""
+    return User.objects.filter(
+        pk__in=customer_list_visible(user)
+        .filter(office__in=offices, career_planner__isnull=False)
+        .values("career_planner")
+    ).order_by("last_name", "first_name", "pk")
+
+
+# --- Tracker ------------------------------------------------------------------------
+
+
+@dataclass
+class TrackerDashboard:
+    reengage: list[Alert]  # day 60: soft exit due soon
+    call: list[Alert]  # day 75: soft exit overdue
+    soft_exited: list[Customer]  # day 90: soft-exited in the last 30 days
+
+
+def _last_two_way(customer_ref: str) -> Subquery:
+    return Subquery(
+        CaseNote.objects.filter(customer=OuterRef(customer_ref), two_way=True)
+        .values("customer")
+        .annotate(last=Max("contact_date"))
+        .values("last")[:1]
+    )
+
+
+def tracker_dashboard(user: User, *, on: datetime.date) -> TrackerDashboard:
+    """The 60/75/90-day re-engagement lists of the offices the user works in.
+
+    The exit date of a soft exit is retroactive (the last day of the last enrolling
+    service), so "soft-exited in the last 30 days" is told by the day the exit happened:
+    the day its soft-exit alert was resolved or, without one, the record's last change.
+    """
+    alerts = list(
+        alert_list_visible(user)
+        .filter(rule=Rule.SOFT_EXIT, state__in=[State.DUE_SOON, State.OVERDUE])
+        .select_related("customer", "customer__office", "customer__career_planner")
+        .annotate(last_contact=_last_two_way("customer"))
+        .order_by("due_on", "customer__last_name", "customer__first_name", "pk")
+    )
+    exit_resolved_on = Subquery(
+        Alert.objects.filter(
+            customer=OuterRef("pk"), rule=Rule.SOFT_EXIT, resolved_on__isnull=False
+        )
+        .values("customer")
+        .annotate(last=Max("resolved_on"))
+        .values("last")[:1]
+    )
+    soft_exited = list(
+        customer_list_visible(user)
+        .filter(status=Status.EXITED, exit_reason__startswith="Soft exit")
+        .annotate(
+            soft_exited_on=Coalesce(exit_resolved_on, TruncDate("updated_at")),
+            last_contact=_last_two_way("pk"),
+        )
+        .filter(soft_exited_on__gte=on - datetime.timedelta(days=SOFT_EXIT_RECENT_DAYS))
+        .select_related("office", "career_planner")
+        .order_by("-soft_exited_on", "last_name", "first_name", "pk")
+    )
+    return TrackerDashboard(
+        reengage=[a for a in alerts if a.state == State.DUE_SOON],
+        call=[a for a in alerts if a.state == State.OVERDUE],
+        soft_exited=soft_exited,
+    )

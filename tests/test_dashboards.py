@@ -1,0 +1,550 @@
+"""The compliance dashboards: who sees which alerts, drill-down, export, re-engagement.
+
+Alerts are inserted directly, as the engine writes them.
+"""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casemgmt import roles
+from casemgmt.clock import today
+from casenotes.models import CaseNote, NoteType
+from compliance.csv_export import HEADER, write_alerts_csv
+from compliance.models import Alert, Rule, State
+from compliance.selectors import offices_supervised_by, overdue_trend
+from customers.models import Customer, Status
+from tests.conftest import World, client_for
+from tests.factories import make_customer, make_office, make_user
+
+TODAY = today()
+DAY = datetime.timedelta(days=1)
+
+
+def make_alert(
+    customer: Customer,
+    rule: str = Rule.CONTACT_30,
+    state: str = State.OVERDUE,
+    *,
+    due_on: datetime.date = TODAY - 2 * DAY,
+    opened_on: datetime.date = TODAY - 7 * DAY,
+    resolved_on: datetime.date | None = None,
+    responsible: object = "planner",
+    subject_id: int = 0,
+) -> Alert:
+    return Alert.objects.create(
+        rule=rule,
+        customer=customer,
+        subject_type="service" if subject_id else "",
+        subject_id=subject_id,
+        state=state,
+        due_on=due_on,
+        responsible=customer.career_planner if responsible == "planner" else responsible,
+        office_id_at_open=customer.office_id,
+        opened_on=opened_on,
+        last_seen_on=resolved_on or TODAY,
+        resolved_on=resolved_on,
+        resolved_at=timezone.now() if resolved_on else None,
+        resolution="Two-way contact recorded" if resolved_on else "",
+    )
+
+
+def participant(world: World, office: str = "a", **fields: object) -> Customer:
+    planner = fields.pop("planner", getattr(world, f"planner_{office}"))
+    return make_customer(
+        office=getattr(world, f"office_{office}"),
+        planner=planner,
+        status=Status.PARTICIPANT,
+        **fields,
+    )
+
+
+def page_alerts(response) -> list[Alert]:
+    return list(response.context["page"].object_list)
+
+
+# --- Career planner -------------------------------------------------------------------
+
+
+def test_planner_sees_own_open_alerts_most_urgent_first(world: World):
+    customer = world.customer_a
+    due_soon = make_alert(customer, Rule.REVIEW_90, State.DUE_SOON, due_on=TODAY + 3 * DAY)
+    late = make_alert(customer, Rule.ENTRY_10, State.LATE, due_on=TODAY - 9 * DAY, subject_id=7)
+    overdue_later = make_alert(customer, Rule.CONTACT_30, State.OVERDUE, due_on=TODAY - DAY)
+    overdue_first = make_alert(customer, Rule.PLAN_OPEN_GOAL, State.OVERDUE, due_on=TODAY - 5 * DAY)
+    make_alert(customer, Rule.ELIGIBILITY_30, State.OVERDUE, resolved_on=TODAY - DAY)
+
+    response = client_for(world.planner_a).get(reverse("compliance:planner"))
+
+    assert response.status_code == 200
+    assert response.context["dashboard"].alerts == [overdue_first, overdue_later, late, due_soon]
+    assert "Eligibility in 30 days" not in response.content.decode()
+    assert reverse("customers:detail", args=[customer.pk]) in response.content.decode()
+
+
+def test_planner_does_not_see_another_planners_alerts(world: World):
+    mine = make_alert(world.customer_a)
+    colleague = make_user("planner_a2", roles.CAREER_PLANNER, offices=[world.office_a])
+    theirs_same_office = make_alert(participant(world, planner=colleague, first_name="Cyd"))
+    make_alert(world.customer_b)
+
+    response = client_for(world.planner_a).get(reverse("compliance:planner"))
+
+    assert response.context["dashboard"].alerts == [mine]
+    body = response.content.decode()
+    assert "Bea" not in body and "Cyd" not in body
+    assert theirs_same_office.pk != mine.pk
+
+
+def test_planner_dashboard_cuts_the_week_the_silent_and_the_reviews(world: World):
+    customer = world.customer_a
+    this_week = make_alert(customer, Rule.REVIEW_90, State.DUE_SOON, due_on=TODAY + 7 * DAY)
+    next_week = make_alert(
+        customer, Rule.OPEN_PAST_END, State.DUE_SOON, due_on=TODAY + 8 * DAY, subject_id=3
+    )
+    silent = make_alert(customer, Rule.CONTACT_30, State.OVERDUE, due_on=TODAY - 4 * DAY)
+    make_alert(participant(world), Rule.CONTACT_30, State.DUE_SOON, due_on=TODAY + DAY)
+    Customer.objects.filter(pk=participant(world).pk).update(status=Status.EXITED)
+
+    dashboard = client_for(world.planner_a).get(reverse("compliance:planner")).context["dashboard"]
+
+    assert this_week in dashboard.due_this_week and next_week not in dashboard.due_this_week
+    assert dashboard.no_contact == [silent]
+    assert dashboard.reviews_due == [this_week]
+    assert dashboard.active_caseload == 2  # an applicant and a participant
+
+
+def test_planner_dashboard_query_count_does_not_grow_with_alerts(world: World):
+    client = client_for(world.planner_a)
+    url = reverse("compliance:planner")
+    make_alert(world.customer_a)
+    client.get(url)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        customer = participant(world, first_name=f"Many{n}")
+        make_alert(customer, Rule.CONTACT_30, State.OVERDUE)
+        make_alert(customer, Rule.REVIEW_90, State.DUE_SOON, due_on=TODAY + 2 * DAY)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+# --- Supervisor -------------------------------------------------------------------------
+
+
+def test_supervisor_sees_counts_for_the_offices_supervised_only(world: World):
+    late_planner = participant(world, first_name="Dee")
+    make_alert(world.customer_a, Rule.ELIGIBILITY_30, State.OVERDUE)
+    make_alert(late_planner, Rule.CONTACT_30, State.OVERDUE)
+    make_alert(late_planner, Rule.REVIEW_90, State.DUE_SOON, due_on=TODAY + 4 * DAY)
+    participant(world, first_name="Eve")  # on time for every rule
+    make_alert(world.customer_b, Rule.CONTACT_30, State.OVERDUE)
+
+    response = client_for(world.supervisor_a).get(reverse("compliance:supervisor"))
+
+    summaries = response.context["summaries"]
+    assert [s.total.office for s in summaries] == [world.office_a]
+    total = summaries[0].total
+    assert total.active == 3
+    contact = total.rules[Rule.CONTACT_30]
+    assert (contact.due_soon, contact.overdue, contact.late, contact.on_time) == (0, 1, 0, 2)
+    assert contact.overdue_rate == 33
+    assert total.rules[Rule.REVIEW_90].due_soon == 1
+    (planner,) = summaries[0].planners
+    assert planner.planner_id == world.planner_a.pk and planner.overdue == 2
+    body = response.content.decode()
+    assert "Office B" not in body
+    assert (
+        f"office={world.office_a.pk}&amp;planner={world.planner_a.pk}&amp;rule=contact_30&amp;state=overdue"
+        in body
+    )
+
+
+def test_administrator_sees_every_office(world: World):
+    make_alert(world.customer_b)
+    summaries = client_for(world.admin).get(reverse("compliance:supervisor")).context["summaries"]
+    assert [s.total.office for s in summaries] == [world.office_a, world.office_b]
+    assert summaries[1].total.overdue == 1
+
+
+def test_a_supervisor_without_offices_sees_none(world: World):
+    lonely = make_user("supervisor_x", roles.SUPERVISOR, offices=[world.office_a])
+    make_alert(world.customer_a)
+    response = client_for(lonely).get(reverse("compliance:supervisor"))
+    assert response.context["summaries"] == []
+    assert "You supervise no office yet" in response.content.decode()
+    assert (
+        client_for(lonely).get(reverse("compliance:drilldown")).context["page"].paginator.count == 0
+    )
+
+
+def test_supervisor_dashboard_query_count_does_not_grow_with_alerts_or_planners(world: World):
+    client = client_for(world.supervisor_a)
+    url = reverse("compliance:supervisor")
+    make_alert(world.customer_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(6):
+        planner = make_user(f"planner_n{n}", roles.CAREER_PLANNER, offices=[world.office_a])
+        for rule in (Rule.CONTACT_30, Rule.REVIEW_90, Rule.SOFT_EXIT):
+            make_alert(participant(world, planner=planner), rule, State.OVERDUE)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_trend_counts_alerts_open_and_overdue_at_each_weeks_end(world: World):
+    customer = participant(world)
+    # Overdue since 20 days ago, resolved 3 days ago: open and overdue at the ends of
+    # the weeks ending 14 and 7 days ago, not today's.
+    make_alert(
+        customer, due_on=TODAY - 20 * DAY, opened_on=TODAY - 30 * DAY, resolved_on=TODAY - 3 * DAY
+    )
+    # Still open, turned overdue 10 days ago: the weeks ending 7 days ago and today.
+    make_alert(customer, Rule.REVIEW_90, due_on=TODAY - 10 * DAY, opened_on=TODAY - 21 * DAY)
+    # Due soon when resolved: never overdue.
+    make_alert(customer, Rule.ELIGIBILITY_30, State.DUE_SOON, due_on=TODAY + DAY, resolved_on=TODAY)
+    # A soft exit turns overdue (the day-75 call) before its due date, the exit day.
+    make_alert(customer, Rule.SOFT_EXIT, due_on=TODAY + 10 * DAY, opened_on=TODAY - 5 * DAY)
+    make_alert(world.customer_b, due_on=TODAY - 20 * DAY, opened_on=TODAY - 30 * DAY)
+
+    offices = offices_supervised_by(world.supervisor_a)  # lazy: runs inside the one query
+    with CaptureQueriesContext(connection) as queries:
+        trend = overdue_trend(world.supervisor_a, offices, on=TODAY)
+
+    assert len(queries) == 1
+    assert len(trend) == 12 and trend[-1].week_end == TODAY
+    counts = {point.week_end: point.overdue for point in trend}
+    assert counts[TODAY - 21 * DAY] == 0
+    assert counts[TODAY - 14 * DAY] == 1
+    assert counts[TODAY - 7 * DAY] == 2
+    assert counts[TODAY] == 2  # the review, and the soft exit
+
+
+def test_trend_is_drawn_as_an_accessible_svg(world: World):
+    make_alert(world.customer_a, due_on=TODAY - 20 * DAY, opened_on=TODAY - 30 * DAY)
+    body = client_for(world.supervisor_a).get(reverse("compliance:supervisor")).content.decode()
+    assert '<svg class="trend-chart"' in body and 'role="img"' in body
+    assert 'aria-labelledby="trend-title trend-desc"' in body and '<title id="trend-title">' in body
+    assert body.count('<rect class="bar"') == 12
+    assert '<th scope="col">Week ending</th>' in body
+
+
+# --- Drill-down and export -------------------------------------------------------------
+
+
+def test_drilldown_lists_the_customers_behind_a_number(world: World):
+    silent = participant(world, first_name="Fay")
+    overdue = make_alert(silent, Rule.CONTACT_30, State.OVERDUE)
+    make_alert(
+        participant(world, first_name="Gus"), Rule.CONTACT_30, State.DUE_SOON, due_on=TODAY + DAY
+    )
+    make_alert(silent, Rule.REVIEW_90, State.OVERDUE)
+    make_alert(world.customer_b, Rule.CONTACT_30, State.OVERDUE)
+
+    response = client_for(world.supervisor_a).get(
+        reverse("compliance:drilldown"),
+        {
+            "office": world.office_a.pk,
+            "planner": world.planner_a.pk,
+            "rule": "contact_30",
+            "state": "overdue",
+        },
+    )
+
+    assert response.status_code == 200
+    assert page_alerts(response) == [overdue]
+    body = response.content.decode()
+    assert "Overdue: 30-day contact, Office A, Planner Tester" in body
+    assert "Fay" in body and "Gus" not in body and "Bea" not in body
+
+
+def test_drilldown_without_filters_lists_every_open_alert_in_scope(world: World):
+    mine = make_alert(world.customer_a)
+    make_alert(world.customer_b)
+    make_alert(world.customer_a, Rule.REVIEW_90, resolved_on=TODAY)
+    response = client_for(world.supervisor_a).get(reverse("compliance:drilldown"))
+    assert page_alerts(response) == [mine]
+
+
+@pytest.mark.parametrize("param", ["office", "planner"])
+def test_drilldown_answers_404_for_another_offices_filter(world: World, param: str):
+    make_alert(world.customer_b)
+    value = world.office_b.pk if param == "office" else world.planner_b.pk
+    client = client_for(world.supervisor_a)
+    assert client.get(reverse("compliance:drilldown"), {param: value}).status_code == 404
+    assert client.get(reverse("compliance:export"), {param: value}).status_code == 404
+
+
+def test_drilldown_lists_customers_on_time(world: World):
+    on_time = participant(world, first_name="Hal")
+    make_alert(participant(world, first_name="Ida"), Rule.CONTACT_30, State.DUE_SOON)
+    make_alert(on_time, Rule.REVIEW_90, State.OVERDUE)  # another rule
+    participant(world, "b", first_name="Jo")
+    Customer.objects.filter(pk=participant(world, first_name="Kit").pk).update(status=Status.EXITED)
+
+    response = client_for(world.supervisor_a).get(
+        reverse("compliance:drilldown"),
+        {"office": world.office_a.pk, "rule": "contact_30", "state": "on_time"},
+    )
+
+    names = [c.first_name for c in response.context["page"].object_list]
+    assert sorted(names) == ["Ada", "Hal"]
+
+
+def test_drilldown_paginates_with_constant_queries(world: World):
+    client = client_for(world.supervisor_a)
+    url = reverse("compliance:drilldown")
+    make_alert(world.customer_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(30):
+        make_alert(participant(world, first_name=f"Row{n}"))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    assert len(page_alerts(response)) == 25
+    assert client.get(url, {"page": 2}).context["page"].object_list.__len__() == 6
+
+
+def test_csv_export_writes_customer_ids_and_no_names(world: World):
+    overdue = make_alert(
+        world.customer_a, Rule.CONTACT_30, State.OVERDUE, due_on=datetime.date(2026, 11, 1)
+    )
+    make_alert(world.customer_a, Rule.REVIEW_90, State.DUE_SOON)
+    make_alert(world.customer_b)
+
+    response = client_for(world.supervisor_a).get(
+        reverse("compliance:export"), {"rule": "contact_30", "state": "overdue"}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="open-alerts-')
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == HEADER
+    assert rows[1:] == [
+        [
+            world.customer_a.customer_number,
+            "contact_30",
+            "overdue",
+            "2026-11-01",
+            overdue.opened_on.isoformat(),
+            "planner_a",
+            "Planner Tester",
+        ]
+    ]
+    body = response.content.decode()
+    assert "Ada" not in body and world.customer_a.phone not in body
+
+
+def test_csv_export_query_count_does_not_grow_with_alerts(world: World):
+    client = client_for(world.supervisor_a)
+    url = reverse("compliance:export")
+    make_alert(world.customer_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(20):
+        make_alert(participant(world, first_name=f"Csv{n}"))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(many) == len(few)
+    assert len(response.content.decode().strip().splitlines()) == 22
+
+
+def test_write_alerts_csv_writes_what_it_is_given_and_counts_it(world: World):
+    make_alert(world.customer_a)
+    make_alert(world.customer_b)
+    out = io.StringIO()
+    assert write_alerts_csv(Alert.objects.all(), out) == 2
+    numbers = {row["customer_id"] for row in csv.DictReader(io.StringIO(out.getvalue()))}
+    assert numbers == {world.customer_a.customer_number, world.customer_b.customer_number}
+
+
+def test_csv_export_quotes_cells_a_spreadsheet_would_run(world: World):
+    world.planner_a.username = "=cmd"
+    world.planner_a.save()
+    make_alert(world.customer_a)
+    out = io.StringIO()
+    write_alerts_csv(Alert.objects.all(), out)
+    assert "'=cmd" in out.getvalue()
+
+
+# --- Tracker ----------------------------------------------------------------------------
+
+
+def soft_exited(
+    world: World, *, exited_days_ago: int, office: str = "a", **fields: object
+) -> Customer:
+    customer = participant(world, office, **fields)
+    make_alert(
+        customer,
+        Rule.SOFT_EXIT,
+        State.OVERDUE,
+        due_on=TODAY - exited_days_ago * DAY,
+        opened_on=TODAY - (exited_days_ago + 30) * DAY,
+        resolved_on=TODAY - exited_days_ago * DAY,
+    )
+    Customer.objects.filter(pk=customer.pk).update(
+        status=Status.EXITED,
+        exit_date=TODAY - (exited_days_ago + 90) * DAY,
+        exit_reason="Soft exit: 90 days without an enrolling service",
+    )
+    return customer
+
+
+def test_tracker_sees_the_60_75_and_90_day_lists_of_the_office(world: World):
+    day_60 = participant(
+        world,
+        first_name="Lee",
+        alternate_contact_name="Mo Lee",
+        alternate_contact_phone="2175550111",
+    )
+    day_75 = participant(world, first_name="Nia")
+    make_alert(day_60, Rule.SOFT_EXIT, State.DUE_SOON, due_on=TODAY + 30 * DAY)
+    make_alert(day_75, Rule.SOFT_EXIT, State.OVERDUE, due_on=TODAY + 15 * DAY)
+    make_alert(day_75, Rule.CONTACT_30, State.OVERDUE)
+    recent = soft_exited(world, exited_days_ago=5, first_name="Oda")
+    soft_exited(world, exited_days_ago=45, first_name="Pim")
+    make_alert(participant(world, "b", first_name="Quin"), Rule.SOFT_EXIT, State.DUE_SOON)
+    soft_exited(world, exited_days_ago=2, office="b", first_name="Rae")
+    CaseNote.objects.create(
+        customer=day_60,
+        contact_date=TODAY - 40 * DAY,
+        entered_at=timezone.now(),
+        author=world.planner_a,
+        subject="Check-in",
+        body="Talked.",
+        contact_method="phone",
+        two_way=True,
+    )
+
+    response = client_for(world.tracker_a).get(reverse("compliance:tracker"))
+
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert [a.customer for a in dashboard.reengage] == [day_60]
+    assert [a.customer for a in dashboard.call] == [day_75]
+    assert dashboard.soft_exited == [recent]
+    assert dashboard.reengage[0].last_contact == TODAY - 40 * DAY
+    body = response.content.decode()
+    assert "Quin" not in body and "Rae" not in body and "Pim" not in body
+    assert "(217) 555-0111" in body and "Mo Lee" in body and day_60.email in body
+    assert reverse("compliance:log_contact", args=[day_60.pk]) in body
+
+
+def test_tracker_dashboard_query_count_does_not_grow_with_the_lists(world: World):
+    client = client_for(world.tracker_a)
+    url = reverse("compliance:tracker")
+    make_alert(world.customer_a, Rule.SOFT_EXIT, State.DUE_SOON)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(8):
+        make_alert(participant(world, first_name=f"T{n}"), Rule.SOFT_EXIT, State.OVERDUE)
+        soft_exited(world, exited_days_ago=n + 1)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(("two_way", "expected"), [("yes", True), ("no", False)])
+def test_log_contact_records_a_follow_up_case_note(world: World, two_way: str, expected: bool):
+    customer = world.customer_a
+    response = client_for(world.tracker_a).post(
+        reverse("compliance:log_contact", args=[customer.pk]),
+        {"two_way": two_way, "contact_method": "phone", "note": "Left a message about the class."},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("compliance:tracker") + f"#customer-{customer.pk}"
+    note = CaseNote.objects.get(customer=customer)
+    assert note.two_way is expected
+    assert note.note_type == NoteType.FOLLOW_UP
+    assert note.subject == "Re-engagement contact"
+    assert note.body == "Left a message about the class."
+    assert note.author == world.tracker_a
+    assert note.contact_date == today(customer.office.time_zone)
+
+
+def test_log_contact_answers_404_for_another_offices_customer(world: World):
+    response = client_for(world.tracker_a).post(
+        reverse("compliance:log_contact", args=[world.customer_b.pk]),
+        {"two_way": "yes", "contact_method": "phone", "note": "Talked."},
+    )
+    assert response.status_code == 404
+    assert not CaseNote.objects.exists()
+
+
+def test_log_contact_without_a_note_logs_nothing_and_says_why(world: World):
+    client = client_for(world.tracker_a)
+    response = client.post(
+        reverse("compliance:log_contact", args=[world.customer_a.pk]),
+        {"two_way": "no", "contact_method": "phone", "note": "   "},
+        follow=True,
+    )
+    assert not CaseNote.objects.exists()
+    assert "Nothing was logged for Ada" in response.content.decode()
+
+
+def test_a_facilitator_cannot_open_the_dashboards(world: World):
+    client = client_for(world.facilitator)
+    for name in ("planner", "supervisor", "drilldown", "export", "tracker"):
+        assert client.get(reverse(f"compliance:{name}")).status_code == 403
+
+
+def test_a_tracker_cannot_open_the_supervisors_dashboard(world: World):
+    client = client_for(world.tracker_a)
+    assert client.get(reverse("compliance:supervisor")).status_code == 403
+    assert client.get(reverse("compliance:tracker")).status_code == 200
+
+
+# --- Home page and customer header -------------------------------------------------------
+
+
+def test_home_shows_my_alert_counts_and_the_dashboards_of_my_role(world: World):
+    make_alert(world.customer_a, Rule.CONTACT_30, State.OVERDUE)
+    make_alert(world.customer_a, Rule.REVIEW_90, State.DUE_SOON)
+
+    planner = client_for(world.planner_a).get(reverse("home"))
+    assert planner.context["alert_counts"] == {"due_soon": 1, "overdue": 1, "late": 0}
+    body = planner.content.decode()
+    assert reverse("compliance:planner") in body and reverse("compliance:supervisor") not in body
+    assert reverse("compliance:tracker") not in body  # a tracker's dashboard, linked for trackers
+
+    supervisor = client_for(world.supervisor_a).get(reverse("home")).content.decode()
+    assert reverse("compliance:supervisor") in supervisor
+    tracker = client_for(world.tracker_a).get(reverse("home")).content.decode()
+    assert reverse("compliance:tracker") in tracker
+    assert (
+        reverse("compliance:planner")
+        not in client_for(world.facilitator).get(reverse("home")).content.decode()
+    )
+
+
+def test_customer_header_shows_the_customers_open_alerts(world: World):
+    make_alert(world.customer_a, Rule.CONTACT_30, State.OVERDUE, due_on=datetime.date(2026, 11, 3))
+    make_alert(world.customer_a, Rule.REVIEW_90, State.DUE_SOON, resolved_on=TODAY)
+    body = (
+        client_for(world.planner_a)
+        .get(reverse("customers:detail", args=[world.customer_a.pk]))
+        .content.decode()
+    )
+    assert "30-day contact: overdue, due 11/03/2026" in body
+    assert "90-day plan review" not in body
+
+
+def test_supervisor_scope_leaves_out_offices_only_worked_in(world: World):
+    office_c = make_office("C")
+    world.supervisor_a.offices.add(office_c)
+    assert list(offices_supervised_by(world.supervisor_a)) == [world.office_a]
