@@ -77,6 +77,7 @@ class CaseNote(models.Model):
         indexes = [
             models.Index(fields=["customer", "contact_date"]),
             models.Index(fields=["customer", "two_way", "contact_date"]),
+            models.Index(fields=["entered_at"]),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from compliance.models import DEFAULTS, Rule
+from compliance.models import DEFAULTS, Policy, Rule
 from compliance.rules import ALL
 from compliance.rules.soft_exit import LAST_DAY
 
@@ -66,11 +66,16 @@ def current_alerts_sql() -> str:
     )
 
 
-SOFT_EXIT_SQL = f"""
+EXIT_CLOCK_SQL = f"""
+CREATE TEMP TABLE exit_clock ON COMMIT DROP AS
 WITH {_customers_in_scope()}
+{LAST_DAY}
+"""
+
+SOFT_EXIT_SQL = """
 UPDATE customers_customer c
 SET status = 'exited', exit_date = e.last_day, exit_reason = %(reason)s, updated_at = now()
-FROM ({LAST_DAY}) e
+FROM exit_clock e
 WHERE c.id = e.customer_id AND %(as_of)s - e.last_day >= e.exit_day
 RETURNING c.id
 """
@@ -110,8 +115,15 @@ def evaluate(*, as_of: datetime.date, customer_ids: list[int] | None = None) -> 
     """Evaluate every rule for every customer (or the given customers) on `as_of`."""
     import json
 
+    window = max(
+        [DEFAULTS["late_visible_days"], *Policy.objects.values_list("late_visible_days", flat=True)]
+    )
     params = {
         "as_of": as_of,
+        # A lower bound for the index on entry times; a day more covers every time zone.
+        "late_window_start": datetime.datetime.combine(
+            as_of - datetime.timedelta(days=window + 1), datetime.time(), datetime.UTC
+        ),
         "all": customer_ids is None,
         "ids": list(customer_ids or []),
         "reason": SOFT_EXIT_REASON,
@@ -119,12 +131,14 @@ def evaluate(*, as_of: datetime.date, customer_ids: list[int] | None = None) -> 
     }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENGINE_LOCK])
+        cursor.execute("DROP TABLE IF EXISTS exit_clock, current_alerts")
+        cursor.execute(EXIT_CLOCK_SQL, params)
         cursor.execute(SOFT_EXIT_SQL, params)
         exited = cursor.rowcount
-        cursor.execute("DROP TABLE IF EXISTS current_alerts")
         cursor.execute(
             f"CREATE TEMP TABLE current_alerts ON COMMIT DROP AS {current_alerts_sql()}", params
         )
+        cursor.execute("ANALYZE current_alerts")
         cursor.execute(UPSERT_SQL, params)
         flags = [row[0] for row in cursor.fetchall()]
         cursor.execute(RESOLVE_SQL, params)

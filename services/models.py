@@ -138,6 +138,9 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["customer", "started_on"]),
             models.Index(fields=["customer", "ended_on"]),
+            # The 10-day entry rule reads recent entries and closes only.
+            models.Index(fields=["entered_at"]),
+            models.Index(fields=["closed_at"]),
         ]
         permissions = [("reopen_servicerecord", "Reopens a closed service with a reason")]
 

@@ -11,6 +11,7 @@ SELECT 'entry_10', s.customer_id, 'service', s.id, 'late',
 FROM services_servicerecord s
 JOIN cp ON cp.id = s.customer_id
 WHERE NOT s.start_is_projected
+  AND s.entered_at >= %(late_window_start)s
   AND s.entered_at >= (%(as_of)s - cp.late_visible_days)::timestamp AT TIME ZONE cp.time_zone
   AND (s.entered_at AT TIME ZONE cp.time_zone)::date <= %(as_of)s
   AND (s.entered_at AT TIME ZONE cp.time_zone)::date - s.started_on > cp.entry_deadline_days
@@ -21,6 +22,7 @@ FROM services_servicerecord s
 JOIN cp ON cp.id = s.customer_id
 WHERE s.closed_at IS NOT NULL AND s.ended_on IS NOT NULL
   AND s.closed_at > s.entered_at
+  AND s.closed_at >= %(late_window_start)s
   AND s.closed_at >= (%(as_of)s - cp.late_visible_days)::timestamp AT TIME ZONE cp.time_zone
   AND (s.closed_at AT TIME ZONE cp.time_zone)::date <= %(as_of)s
   AND (s.closed_at AT TIME ZONE cp.time_zone)::date - s.ended_on > cp.entry_deadline_days
@@ -29,7 +31,8 @@ SELECT 'entry_10', n.customer_id, 'note', n.id, 'late',
        n.contact_date + cp.entry_deadline_days, n.author_id
 FROM casenotes_casenote n
 JOIN cp ON cp.id = n.customer_id
-WHERE n.entered_at >= (%(as_of)s - cp.late_visible_days)::timestamp AT TIME ZONE cp.time_zone
+WHERE n.entered_at >= %(late_window_start)s
+  AND n.entered_at >= (%(as_of)s - cp.late_visible_days)::timestamp AT TIME ZONE cp.time_zone
   AND (n.entered_at AT TIME ZONE cp.time_zone)::date <= %(as_of)s
   AND (n.entered_at AT TIME ZONE cp.time_zone)::date - n.contact_date > cp.entry_deadline_days
 """

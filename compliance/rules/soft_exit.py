@@ -29,12 +29,14 @@ WHERE cp.status = 'participant'
 GROUP BY cp.id, cp.career_planner_id, cp.exit_reengage_day, cp.exit_call_day, cp.exit_day
 """
 
-SQL = f"""
+# The engine computes LAST_DAY once into the temporary table `exit_clock`, exits the
+# customers at day 90 from it, then reads the warnings from it here.
+SQL = """
 SELECT 'soft_exit', e.customer_id, '', 0,
        CASE WHEN %(as_of)s - e.last_day >= e.exit_call_day THEN 'overdue' ELSE 'due_soon' END,
        e.last_day + e.exit_day,
        e.career_planner_id
-FROM ({LAST_DAY}) e
+FROM exit_clock e
 WHERE %(as_of)s - e.last_day >= e.exit_reengage_day
   AND %(as_of)s - e.last_day < e.exit_day
 """
