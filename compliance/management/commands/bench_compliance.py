@@ -14,10 +14,8 @@ rows); then the planner and supervisor dashboards through the test client.
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
-import re
 import statistics
 import time
 from pathlib import Path
@@ -33,20 +31,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from psycopg import sql
 
+from casemgmt.benchmark import percentile, write_section
 from casemgmt.clock import today
 from compliance import benchdata
 
-START_MARK = "<!-- bench:compliance -->"
-END_MARK = "<!-- /bench:compliance -->"
 EVALUATION_TARGET_S = 60
 RATIO_TARGET = 3
 DASHBOARD_TARGET_MS = 300
-INTRO = """# Performance
-
-Figures from `make bench`, which runs the benchmark commands on the machine at hand and
-rewrites the sections below between their markers. Each section says when and where its
-figures were taken; compare figures from the same machine only.
-"""
 # The floor: one plain query reading what the rules read, fetched to the last row.
 FLOOR_SQL = """
 SELECT c.id, c.status, c.office_id, c.career_planner_id, c.application_date,
@@ -119,21 +110,6 @@ DJANGO_ONLY_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume
 
 class _Rollback(Exception):
     """Raised at the end of the measurements to roll the alerts and sessions back."""
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: the smallest value with `fraction` of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def replace_section(text: str, section: str) -> str:
-    """Put `section` between the markers, replacing what was there, or append it."""
-    block = f"{START_MARK}\n{section.strip()}\n{END_MARK}"
-    pattern = re.compile(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), re.DOTALL)
-    if pattern.search(text):
-        return pattern.sub(lambda _match: block, text, count=1)
-    return f"{text.rstrip()}\n\n{block}\n"
 
 
 class Command(BaseCommand):
@@ -234,9 +210,7 @@ class Command(BaseCommand):
             runs=runs,
             load=load,
         )
-        text = docs.read_text() if docs.exists() else INTRO
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        docs.write_text(replace_section(text, section))
+        write_section(docs, "compliance", section)
         self.stdout.write(self.style.SUCCESS(f"Wrote the figures to {docs}."))
 
     # --- The database -----------------------------------------------------------------

@@ -11,7 +11,6 @@ Works on the embedded database (CASEMGMT_DEV=1) and on DATABASE_URL alike.
 """
 
 import datetime
-import math
 import os
 import platform
 import re
@@ -31,6 +30,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from casemgmt import roles
+from casemgmt.benchmark import markers, percentile, write_section
 from casemgmt.clock import today
 from casemgmt.models import Office, Region, User
 from customers.models import Barrier, Customer
@@ -41,17 +41,10 @@ from plans.services import assessment_create, goal_create, plan_create, step_sav
 from services.models import Activity
 from services.services import NoteDraft, service_record_create
 
-START_MARK = "<!-- bench:plan-pdf -->"
-END_MARK = "<!-- /bench:plan-pdf -->"
+START_MARK, END_MARK = markers("plan-pdf")
 TARGET_MS = 1000
 BENCH_GOALS = 3
 BENCH_STEPS_PER_GOAL = 4
-INTRO = """# Performance
-
-Figures from `make bench`, which runs the benchmark commands on the machine at hand and
-rewrites the sections below between their markers. Each section says when and where its
-figures were taken; compare figures from the same machine only.
-"""
 
 GOALS = [
     ("Earn a forklift operator certificate", GoalCategory.EDUCATION, GoalTerm.SHORT),
@@ -200,21 +193,6 @@ def pdf_page_count(pdf: bytes) -> int:
     return int(match[1])
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: the smallest value with `fraction` of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def replace_section(text: str, section: str) -> str:
-    """Put `section` between the markers, replacing what was there, or append it."""
-    block = f"{START_MARK}\n{section.strip()}\n{END_MARK}"
-    pattern = re.compile(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), re.DOTALL)
-    if pattern.search(text):
-        return pattern.sub(lambda _match: block, text, count=1)
-    return f"{text.rstrip()}\n\n{block}\n"
-
-
 class Command(BaseCommand):
     help = (
         "Time the PDF customer copy of a three-page plan (built and rolled back), "
@@ -271,9 +249,7 @@ class Command(BaseCommand):
         if no_docs:
             return
         section = self._section(runs=runs, median=median, p95=p95, pages=pages, verdict=verdict)
-        text = docs.read_text() if docs.exists() else INTRO
-        docs.parent.mkdir(parents=True, exist_ok=True)
-        docs.write_text(replace_section(text, section))
+        write_section(docs, "plan-pdf", section)
         self.stdout.write(self.style.SUCCESS(f"Wrote the figures to {docs}."))
 
     def _build(self) -> PlanVersion:
