@@ -6,8 +6,12 @@ from django.urls import reverse
 from casenotes.models import CaseNote, ContactMethod, NoteType
 from customers.forms import DateInput
 from customers.models import Customer
-from services.forms import TWO_WAY_CHOICES
 from services.models import ServiceRecord
+
+TWO_WAY_CHOICES = [
+    ("yes", "Two-way communication with the customer"),
+    ("no", "Attempt only (voicemail, letter, unanswered email)"),
+]
 
 
 class CaseNoteForm(forms.Form):
@@ -37,23 +41,8 @@ class CaseNoteForm(forms.Form):
         self.fields["service"].label_from_instance = lambda r: (
             f"{r.activity.code} {r.activity.title}, {r.started_on:%m/%d/%Y}"
         )
-        check_url = reverse("casenotes:check", kwargs={"pk": customer.pk})
-        self.fields["body"].widget.attrs.update(
-            {
-                "hx-post": check_url,
-                "hx-trigger": "keyup changed delay:700ms, load",
-                "hx-target": "#note-warnings",
-                "hx-include": "[name=note_type]",
-                "aria-describedby": "note-warnings",
-            }
-        )
-        self.fields["contact_date"].widget.attrs.update(
-            {
-                "hx-get": reverse("services:entry_check", kwargs={"pk": customer.pk}),
-                "hx-trigger": "change, load",
-                "hx-target": "#late-warning",
-            }
-        )
+        self.fields["body"].widget.attrs.update(guide_check_attrs(customer))
+        self.fields["contact_date"].widget.attrs.update(late_check_attrs(customer))
         if editing is not None:
             del self.fields["note_type"]
             del self.fields["service"]
@@ -85,3 +74,24 @@ class AddendumForm(forms.Form):
         label="Addendum",
         help_text="What is corrected or added, and why. The original note stays as it was.",
     )
+
+
+def guide_check_attrs(customer: Customer) -> dict[str, str]:
+    """htmx attributes on a note body: the case-note guide's warnings while typing."""
+    return {
+        "hx-post": reverse("casenotes:check", kwargs={"pk": customer.pk}),
+        "hx-trigger": "keyup changed delay:700ms, load",
+        "hx-target": "#note-warnings",
+        "hx-include": "[name=note_type]",
+        "aria-describedby": "note-warnings",
+    }
+
+
+def late_check_attrs(customer: Customer, **extra: str) -> dict[str, str]:
+    """htmx attributes on a service or contact date: says before saving if it is late."""
+    return {
+        "hx-get": reverse("services:entry_check", kwargs={"pk": customer.pk}),
+        "hx-trigger": "change, load",
+        "hx-target": "#late-warning",
+        **extra,
+    }

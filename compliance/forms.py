@@ -2,10 +2,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from casemgmt.models import Office, User
+from casenotes.forms import TWO_WAY_CHOICES
 from casenotes.models import ContactMethod
 from compliance.models import Rule, State
 from compliance.selectors import ON_TIME, UNASSIGNED, AlertFilters
-from services.forms import TWO_WAY_CHOICES
 
 
 class AlertFilterForm(forms.Form):

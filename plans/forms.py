@@ -3,11 +3,11 @@ from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
 from django.conf import settings
 
+from casenotes.forms import TWO_WAY_CHOICES
 from casenotes.models import ContactMethod
 from customers.forms import DateInput
 from customers.models import Barrier
 from plans.models import Assessment, AssessmentType, Goal, Plan, Step
-from services.forms import TWO_WAY_CHOICES
 from services.models import Activity
 
 

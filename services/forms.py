@@ -3,16 +3,12 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.urls import reverse
 
+from casenotes.forms import TWO_WAY_CHOICES, guide_check_attrs, late_check_attrs
 from casenotes.models import ContactMethod, NoteType
 from customers.forms import DateInput
 from customers.models import Barrier, Customer
 from services.models import Activity, CompletionStatus, ServiceRecord
 from services.services import NoteDraft
-
-TWO_WAY_CHOICES = [
-    ("yes", "Two-way communication with the customer"),
-    ("no", "Attempt only (voicemail, letter, unanswered email)"),
-]
 
 
 def activity_choices(q: str = "") -> list[tuple[str, str]]:
@@ -106,22 +102,9 @@ class ServiceRecordForm(forms.ModelForm):
             }
         )
         self.fields["started_on"].widget.attrs.update(
-            {
-                "hx-get": reverse("services:entry_check", kwargs={"pk": customer.pk}),
-                "hx-trigger": "change, load",
-                "hx-target": "#late-warning",
-                "hx-include": "[name=start_is_projected]",
-            }
+            late_check_attrs(customer, **{"hx-include": "[name=start_is_projected]"})
         )
-        self.fields["note_body"].widget.attrs.update(
-            {
-                "hx-post": reverse("casenotes:check", kwargs={"pk": customer.pk}),
-                "hx-trigger": "keyup changed delay:700ms, load",
-                "hx-target": "#note-warnings",
-                "hx-include": "[name=note_type]",
-                "aria-describedby": "note-warnings",
-            }
-        )
+        self.fields["note_body"].widget.attrs.update(guide_check_attrs(customer))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
