@@ -15,11 +15,12 @@ from casenotes.services import casenote_add_addendum, casenote_create, casenote_
 from customers.selectors import customer_get_visible
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @requires("customers.view_customer", "casenotes.view_casenote")
 def casenote_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """A customer's notes; a search is posted so its words never appear in a URL."""
     customer = customer_get_visible(request.user, pk)
-    q = request.GET.get("q", "").strip()
+    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     notes = list(casenote_list_for(customer, q=q))
     context = {
         "customer": customer,

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,11 +25,22 @@ from customers.services import customer_create, customer_reassign, customer_upda
 PAGE_SIZE = 25
 
 
-@require_GET
+SEARCH_SESSION_KEY = "caseload_search"
+
+
+@require_http_methods(["GET", "POST"])
 @requires("customers.view_customer")
 def customer_list(request: HttpRequest) -> HttpResponse:
-    form = CaseloadFilterForm(request.GET or None, user=request.user)
+    """The caseload. The search text can hold a name, a birth date or the last 4 of an
+    SSN, so it never travels in a URL: it is posted, kept in the session, and the page's
+    address says only `search=1` (no personal data in URLs or access logs)."""
+    params = request.POST if request.method == "POST" else request.GET
+    form = CaseloadFilterForm(params or None, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if request.method == "POST":
+        request.session[SEARCH_SESSION_KEY] = data.get("q", "")
+    elif params.get("search"):
+        data = {**data, "q": request.session.get(SEARCH_SESSION_KEY, "")}
     default_scope = "mine" if request.user.caseload.exists() else "office"
     filters = CaseloadFilters(
         q=data.get("q", ""),
@@ -37,20 +49,33 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         program=data.get("program", ""),
         planner=data["planner"].pk if data.get("planner") else None,
     )
-    if not form.is_bound:
-        form = CaseloadFilterForm(initial={"scope": filters.scope}, user=request.user)
+    query = QueryDict(mutable=True)
+    for name in ("scope", "status", "program", "planner"):
+        if params.get(name):
+            query[name] = params[name]
+    if filters.q:
+        query["search"] = "1"
+    if request.method == "POST" and not request.htmx:
+        return redirect(f"{reverse('customers:list')}?{query.urlencode()}")
+    form = CaseloadFilterForm(
+        initial={
+            "q": filters.q,
+            "scope": filters.scope,
+            "status": filters.status,
+            "program": filters.program,
+            "planner": filters.planner,
+        },
+        user=request.user,
+    )
     page = Paginator(customer_caseload(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        params.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {"form": form, "page": page, "filters": filters, "query": query.urlencode()}
-    template = (
-        "customers/partials/caseload_results.html"
-        if request.htmx
-        else "customers/customer_list.html"
-    )
-    return render(request, template, context)
+    if request.htmx:
+        response = render(request, "customers/partials/caseload_results.html", context)
+        response["HX-Push-Url"] = f"{reverse('customers:list')}?{query.urlencode()}"
+        return response
+    return render(request, "customers/customer_list.html", context)
 
 
 def _duplicate_context(request: HttpRequest, form: CustomerForm) -> list[dict[str, object]]:

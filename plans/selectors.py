@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -54,9 +52,3 @@ def assessments_for(customer: Customer) -> QuerySet[Assessment]:
     return Assessment.objects.filter(customer=customer).select_related(
         "assessment_type", "entered_by"
     )
-
-
-@dataclass(frozen=True)
-class PlanStatus:
-    current: PlanVersion | None
-    meets_open_goal_rule: bool

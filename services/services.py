@@ -222,8 +222,3 @@ def service_record_reopen(
     with pghistory.context(reason=reason.strip(), reopened_by=reopened_by.pk):
         record.save()
     return record
-
-
-def service_note_subject(activity: Activity) -> str:
-    """The subject the case-note guide suggests for a service's note."""
-    return f"Service Strategy/{activity.title}"[:200]

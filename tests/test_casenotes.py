@@ -267,7 +267,7 @@ def test_edits_and_addenda_are_in_the_update_log(world):
 def test_search_within_a_customers_notes(world):
     write(world, body="Discussed forklift certification at the community college.")
     write(world, body="Left a voicemail about the resume.", two_way=False)
-    response = client_for(world.planner_a).get(
+    response = client_for(world.planner_a).post(
         reverse("casenotes:list", kwargs={"pk": world.customer_a.pk}), {"q": "forklift"}
     )
     notes = response.context["notes"]

@@ -246,25 +246,43 @@ def test_search_finds_a_customer_by(world: World, term: str, field: str):
         phone="2175550199",
         email="rosa.q@example.org",
     )
-    response = client_for(world.planner_a).get(
-        reverse("customers:list"), {"q": term, "scope": "office"}
+    response = client_for(world.planner_a).post(
+        reverse("customers:list"), {"q": term, "scope": "office"}, follow=True
     )
     assert list(response.context["page"].object_list) == [customer], field
 
 
 def test_search_finds_by_customer_id(world: World):
-    response = client_for(world.planner_a).get(
-        reverse("customers:list"), {"q": world.customer_a.customer_number, "scope": "office"}
+    response = client_for(world.planner_a).post(
+        reverse("customers:list"),
+        {"q": world.customer_a.customer_number, "scope": "office"},
+        follow=True,
     )
     assert list(response.context["page"].object_list) == [world.customer_a]
 
 
 def test_search_never_returns_another_offices_customer(world: World):
-    response = client_for(world.planner_a).get(
-        reverse("customers:list"), {"q": world.customer_b.last_name, "scope": "office"}
+    response = client_for(world.planner_a).post(
+        reverse("customers:list"), {"q": world.customer_b.last_name, "scope": "office"}, follow=True
     )
     assert world.customer_b not in response.context["page"].object_list
     assert world.customer_a in response.context["page"].object_list
+
+
+def test_search_text_never_travels_in_the_url(world: World):
+    client = client_for(world.planner_a)
+    response = client.post(reverse("customers:list"), {"q": "Sample", "scope": "office"})
+    assert response.status_code == 302
+    assert "Sample" not in response["Location"] and "search=1" in response["Location"]
+    page = client.get(response["Location"])
+    assert world.customer_a in page.context["page"].object_list
+    assert 'value="Sample"' in page.content.decode()
+    fresh = client.get(reverse("customers:list"), {"scope": "office"})
+    assert fresh.context["filters"].q == ""  # the menu link starts a new list
+    htmx = client.post(
+        reverse("customers:list"), {"q": "Sample", "scope": "office"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Sample" not in htmx["HX-Push-Url"]
 
 
 def test_the_caseload_filters_by_status_program_and_planner(world: World):
