@@ -73,3 +73,25 @@ def test_the_session_sweep_runs_as_a_task(db):
     result = clear_expired_sessions.apply()
     assert result.get() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+
+
+def test_repeated_failed_sign_ins_are_throttled(world, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.AXES_ENABLED = True
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(
+            reverse("login"), {"username": "planner_a", "password": "wrong password"}
+        )
+        assert response.status_code == 200
+    last_try = client.post(
+        reverse("login"), {"username": "planner_a", "password": "wrong password"}
+    )
+    assert last_try.status_code == 429
+    locked = client.post(
+        reverse("login"), {"username": "planner_a", "password": "a-long-test-password-1"}
+    )
+    assert locked.status_code == 429
+    assert "Sign-in paused" in locked.content.decode()
