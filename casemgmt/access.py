@@ -20,9 +20,16 @@ def offices_visible_to(user: User | AnonymousUser) -> QuerySet[Office]:
 
 
 def staff_visible_to(user: User) -> QuerySet[User]:
-    """Staff who work in an office the user may see: the choices for assignment."""
+    """Staff who carry caseloads (career planners, veteran representatives, supervisors)
+    in an office the user may see: the choices for assignment and filters."""
+    from casemgmt.roles import CAREER_PLANNER, SUPERVISOR, VETERAN_REPRESENTATIVE
+
     return (
-        User.objects.filter(is_active=True, offices__in=offices_visible_to(user))
+        User.objects.filter(
+            is_active=True,
+            offices__in=offices_visible_to(user),
+            groups__name__in=[CAREER_PLANNER, VETERAN_REPRESENTATIVE, SUPERVISOR],
+        )
         .distinct()
         .order_by("last_name", "first_name")
     )

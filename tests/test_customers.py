@@ -422,3 +422,11 @@ def test_home_shows_a_supervisor_the_offices_by_planner(world: World):
     assert [(r["office__name"], r["career_planner"], r["total"]) for r in rows] == [
         (world.office_a.name, world.planner_a.pk, 1)
     ]
+
+
+def test_only_staff_who_carry_caseloads_are_offered_as_career_planners(world: World):
+    form = client_for(world.supervisor_a).get(reverse("customers:create")).context["form"]
+    offered = set(form.fields["career_planner"].queryset)
+    assert {world.planner_a, world.supervisor_a} <= offered
+    assert world.facilitator not in offered and world.tracker_a not in offered
+    assert world.planner_b not in offered  # another office
