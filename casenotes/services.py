@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casemgmt.clock import today
+from casemgmt.errors import refuse
 from casemgmt.models import User
 from casenotes.models import CaseNote, NoteType
 from customers.models import Customer
@@ -43,14 +44,6 @@ def casenote_problems(
     return problems
 
 
-def _raise(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def casenote_create(
     *,
@@ -68,7 +61,7 @@ def casenote_create(
     legacy_id: str | None = None,
 ) -> CaseNote:
     """Record a case note; one entered more than 10 days after the contact is marked late."""
-    _raise(
+    refuse(
         casenote_problems(
             customer=customer,
             contact_date=contact_date,
@@ -120,7 +113,7 @@ def casenote_update(
         raise ValidationError(
             "Case notes can be edited for 24 hours after they are entered. Add an addendum to correct this one."
         )
-    _raise(
+    refuse(
         casenote_problems(
             customer=note.customer,
             contact_date=contact_date,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casemgmt.clock import today
+from casemgmt.errors import refuse
 from casemgmt.models import User
 from casenotes.models import NoteType
 from casenotes.services import casenote_create, casenote_problems
@@ -34,14 +35,6 @@ class NoteDraft:
     two_way: bool
     note_type: str = NoteType.GENERAL
     legacy_id: str | None = None
-
-
-def _raise(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for field, message in problems:
-            errors.setdefault(field, []).append(message)
-        raise ValidationError(errors)
 
 
 def _entry_date(customer: Customer, at: datetime.datetime) -> datetime.date:
@@ -114,7 +107,7 @@ def service_record_create(
         problems.append(("goal", "The goal belongs to another customer's plan."))
     if provider == Provider.OUTSIDE and not provider_name.strip():
         problems.append(("provider_name", "Name the outside provider."))
-    _raise(problems)
+    refuse(problems)
 
     record = ServiceRecord.objects.create(
         customer=customer,
@@ -175,7 +168,7 @@ def service_record_close(
         raise ValidationError("This service is already closed.")
     customer = record.customer
     now = timezone.now()
-    _raise(
+    refuse(
         service_problems(
             ServiceDraft(
                 customer=customer,
