@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from casemgmt.models import Office, Region, User
+from casemgmt.models import Office, Policy, Region, User
 
 
 @admin.register(Region)
@@ -23,3 +23,16 @@ class StaffAdmin(UserAdmin):
     )
     filter_horizontal = ("groups", "user_permissions", "offices", "supervised_offices")
     list_filter = ("groups", "offices", "is_active")
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "region",
+        "entry_deadline_days",
+        "contact_overdue_day",
+        "review_overdue_day",
+        "exit_day",
+        "eligibility_overdue_day",
+        "service_correction_days",
+    ]

@@ -25,6 +25,7 @@ HIDDEN_FIELDS = {
     "ssn_encrypted",
     "ssn_hash",
     "file",
+    "lock_version",  # the edit counter (casemgmt.conflicts), not something a person changed
 }
 
 
@@ -43,6 +44,30 @@ def _tracked(event_model_label: str) -> type[models.Model]:
 
 def _fields(model: type[models.Model]) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields}
+
+
+def describe_value(field: models.Field, value: object) -> str:
+    """A stored value as a person reads it: choices by label, dates as 11/30/2026,
+    related rows by name (one lookup; `history_for` batches its own)."""
+    if value in (None, "", []):
+        return "(blank)"
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else "a removed entry"
+    if field.choices:
+        choices = dict(field.choices)
+        if isinstance(value, list):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value))
+    base = getattr(field, "base_field", None)
+    if isinstance(value, list) and base is not None and base.choices:
+        return ", ".join(str(dict(base.choices).get(v, v)) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if type(field) is models.DateField and isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10]).strftime("%m/%d/%Y")
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def history_for(obj: models.Model, *, registered: str = "Registered") -> list[HistoryEntry]:
@@ -73,24 +98,9 @@ def history_for(obj: models.Model, *, registered: str = "Registered") -> list[Hi
     }
 
     def show(field: models.Field, value: object) -> str:
-        if value in (None, "", []):
-            return "(blank)"
-        if field.is_relation:
+        if field.is_relation and value not in (None, "", []):
             return names.get(field.related_model, {}).get(value, "a removed entry")
-        if field.choices:
-            choices = dict(field.choices)
-            if isinstance(value, list):
-                return ", ".join(str(choices.get(v, v)) for v in value)
-            return str(choices.get(value, value))
-        base = getattr(field, "base_field", None)
-        if isinstance(value, list) and base is not None and base.choices:
-            return ", ".join(str(dict(base.choices).get(v, v)) for v in value)
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if type(field) is models.DateField and isinstance(value, str):
-            return datetime.date.fromisoformat(value[:10]).strftime("%m/%d/%Y")
-        text = str(value)
-        return text if len(text) <= 120 else text[:117] + "..."
+        return describe_value(field, value)
 
     def summary(model: type[models.Model], data: dict[str, object]) -> str:
         parts = []

@@ -43,3 +43,75 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Policy(models.Model):
+    """The rules' thresholds (SPEC 9) and other limits, per region; defaults are the seeds'.
+
+    It sits at the bottom of the stack because every domain reads it: the 10-day entry
+    rule flags late services and notes when they are saved, the compliance engine
+    measures every clock with it. The table keeps its first name, `compliance_policy`.
+    """
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="policy")
+    entry_deadline_days = models.PositiveSmallIntegerField(default=10)
+    late_visible_days = models.PositiveSmallIntegerField(
+        default=30, help_text="How long a late entry stays on the dashboards."
+    )
+    open_past_end_overdue_days = models.PositiveSmallIntegerField(default=10)
+    contact_due_soon_day = models.PositiveSmallIntegerField(default=25)
+    contact_overdue_day = models.PositiveSmallIntegerField(default=31)
+    review_due_soon_day = models.PositiveSmallIntegerField(default=80)
+    review_overdue_day = models.PositiveSmallIntegerField(default=91)
+    exit_reengage_day = models.PositiveSmallIntegerField(
+        "Soft exit: tracker re-engages on day", default=60
+    )
+    exit_call_day = models.PositiveSmallIntegerField("Soft exit: tracker calls on day", default=75)
+    exit_day = models.PositiveSmallIntegerField("Soft exit on day", default=90)
+    eligibility_due_soon_day = models.PositiveSmallIntegerField(default=25)
+    eligibility_overdue_day = models.PositiveSmallIntegerField(default=31)
+    service_correction_days = models.PositiveSmallIntegerField(
+        "Days a service's author may correct it",
+        default=30,
+        help_text="After this many days from entry, only a supervisor corrects a service.",
+    )
+
+    class Meta:
+        db_table = "compliance_policy"
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return f"Policy of {self.region}"
+
+    @classmethod
+    def for_region(cls, region_id: int) -> "Policy":
+        """The region's policy, or the defaults when it has none."""
+        return cls.objects.filter(region_id=region_id).first() or cls(region_id=region_id)
+
+
+POLICY_DEFAULTS = {
+    f.name: f.default
+    for f in Policy._meta.concrete_fields
+    if isinstance(f, models.PositiveSmallIntegerField)
+}
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token, claimed in the transaction that records the form.
+
+    A second submission of the same token (a double click, a browser retry, Back and
+    submit again) finds the claim and is sent to what the first one recorded.
+    """
+
+    token = models.UUIDField()
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    location = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"submission {self.token}"

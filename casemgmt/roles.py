@@ -25,7 +25,6 @@ _PLANNER = [
     "services.change_servicerecord",
     "casenotes.view_casenote",
     "casenotes.add_casenote",
-    "casenotes.change_casenote",
     "plans.view_plan",
     "plans.add_plan",
     "plans.change_plan",
@@ -36,7 +35,12 @@ _PLANNER = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CAREER_PLANNER: _PLANNER,
     VETERAN_REPRESENTATIVE: _PLANNER,
-    SUPERVISOR: [*_PLANNER, "customers.reassign_customer", "services.reopen_servicerecord"],
+    SUPERVISOR: [
+        *_PLANNER,
+        "customers.reassign_customer",
+        "services.reopen_servicerecord",
+        "services.correct_any_servicerecord",
+    ],
     # Trackers re-engage customers: they read the file and log contacts and attempts.
     TRACKER: [
         "customers.view_customer",

@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casemgmt.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    "clear-old-submission-tokens": {
+        "task": "casemgmt.tasks.clear_old_submission_tokens",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # --- Logging: never customer data; request paths carry ids only -----------------

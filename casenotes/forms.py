@@ -1,9 +1,11 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Layout
+from crispy_forms.layout import HTML, Div
 from django import forms
 from django.urls import reverse
 
+from casemgmt.forms import form_helper
+from casemgmt.once import OnceFormMixin
 from casenotes.models import CaseNote, ContactMethod, NoteType
+from casenotes.services import BODY_MAX_CHARS
 from customers.forms import DateInput
 from customers.models import Customer
 from services.models import ServiceRecord
@@ -14,7 +16,7 @@ TWO_WAY_CHOICES = [
 ]
 
 
-class CaseNoteForm(forms.Form):
+class CaseNoteForm(OnceFormMixin, forms.Form):
     note_type = forms.ChoiceField(
         choices=[c for c in NoteType.choices if c[0] != NoteType.ADDENDUM], label="Note type"
     )
@@ -29,11 +31,11 @@ class CaseNoteForm(forms.Form):
         label="Service it documents (optional)",
     )
     subject = forms.CharField(max_length=200)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), label="Note")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}), label="Note", max_length=BODY_MAX_CHARS
+    )
 
-    def __init__(
-        self, *args: object, customer: Customer, editing: CaseNote | None = None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = ServiceRecord.objects.filter(
             customer=customer
@@ -43,15 +45,9 @@ class CaseNoteForm(forms.Form):
         )
         self.fields["body"].widget.attrs.update(guide_check_attrs(customer))
         self.fields["contact_date"].widget.attrs.update(late_check_attrs(customer))
-        if editing is not None:
-            del self.fields["note_type"]
-            del self.fields["service"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Div(
-                *([Div("note_type", css_class="col-md-4")] if editing is None else []),
+                Div("note_type", css_class="col-md-4"),
                 Div("contact_date", css_class="col-md-4"),
                 Div("contact_method", css_class="col-md-4"),
                 css_class="row",
@@ -59,7 +55,7 @@ class CaseNoteForm(forms.Form):
             HTML('<div id="late-warning" aria-live="polite"></div>'),
             Div(
                 Div("two_way", css_class="col-md-6"),
-                *([Div("service", css_class="col-md-6")] if editing is None else []),
+                Div("service", css_class="col-md-6"),
                 css_class="row",
             ),
             "subject",
@@ -68,12 +64,53 @@ class CaseNoteForm(forms.Form):
         )
 
 
-class AddendumForm(forms.Form):
+class NoteSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search this customer's notes")
+
+
+class AddendumForm(OnceFormMixin, forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Addendum",
+        max_length=BODY_MAX_CHARS,
         help_text="What is corrected or added, and why. The original note stays as it was.",
     )
+    corrected_contact_date = forms.DateField(
+        widget=DateInput(),
+        required=False,
+        label="Correct the contact date (optional)",
+        help_text="Only if the note gives the wrong date of the contact.",
+    )
+    corrected_two_way = forms.ChoiceField(
+        choices=[
+            ("", "Leave as recorded"),
+            ("yes", "It was two-way communication with the customer"),
+            ("no", "It was an attempt only (voicemail, letter, unanswered email)"),
+        ],
+        required=False,
+        label="Correct the kind of contact (optional)",
+        help_text="The 30-day contact clock uses the corrected value.",
+    )
+
+    def __init__(self, *args: object, current: CaseNote, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        recorded = "two-way communication" if current.two_way else "an attempt only"
+        self.fields["corrected_two_way"].help_text = (
+            f"Now recorded as {recorded} on {current.contact_date:%m/%d/%Y}. "
+            "The 30-day contact clock uses the corrected value."
+        )
+        self.helper = form_helper(
+            "body",
+            Div(
+                Div("corrected_contact_date", css_class="col-md-5"),
+                Div("corrected_two_way", css_class="col-md-7"),
+                css_class="row",
+            ),
+        )
+
+    def two_way_correction(self) -> bool | None:
+        value = self.cleaned_data.get("corrected_two_way")
+        return None if not value else value == "yes"
 
 
 def guide_check_attrs(customer: Customer) -> dict[str, str]:

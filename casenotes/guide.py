@@ -76,6 +76,37 @@ def template_for(note_type: str) -> NoteTemplate:
     return TEMPLATES.get(note_type, TEMPLATES[NoteType.GENERAL])
 
 
+def _label_line(label: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(label)}\s*:\s*$", re.IGNORECASE)
+
+
+_EVERY_LABEL = sorted({label for t in TEMPLATES.values() for label in t.required})
+_EVERY_PROMPT = {t.prompt.strip() for t in TEMPLATES.values() if t.prompt}
+
+
+def template_leftovers(body: str, note_type: str) -> tuple[str, list[str]]:
+    """What the planner wrote, without the template's prompts; and the parts the note
+    type requires that still show only their prompt.
+
+    A template puts "Label: " lines and a prompt into the body. A label line left empty,
+    or the prompt left as it was, is the template's text, not the planner's: it is not
+    saved. The required parts left empty are named, so the note can be refused.
+    """
+    required = template_for(note_type).required
+    kept, unfilled = [], []
+    for line in body.replace("\r\n", "\n").split("\n"):
+        label = next((lb for lb in _EVERY_LABEL if _label_line(lb).match(line)), None)
+        if label is not None:
+            if label in required and label not in unfilled:
+                unfilled.append(label)
+            continue
+        if line.strip() in _EVERY_PROMPT:
+            continue
+        kept.append(line)
+    ordered = [label for label in required if label in unfilled]
+    return "\n".join(kept).strip(), ordered
+
+
 def note_warnings(*, body: str, note_type: str, acronyms: dict[str, str]) -> list[str]:
     """What the case-note guide would point out in this body. Never blocks saving."""
     warnings: list[str] = []

@@ -1,14 +1,10 @@
-import datetime
-
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from customers.models import Customer
 from services.models import ServiceRecord
-
-EDIT_WINDOW = datetime.timedelta(hours=24)
 
 
 class ContactMethod(models.TextChoices):
@@ -69,6 +65,17 @@ class CaseNote(models.Model):
     addendum_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addenda"
     )
+    # A correction of the contact date or the two-way flag is an addendum that carries
+    # the corrected values and supersedes the note it corrects (the original, or an
+    # earlier correction). The clocks read only notes that nothing supersedes.
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name="Corrects the contact recorded by",
+    )
     legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
@@ -79,12 +86,15 @@ class CaseNote(models.Model):
             models.Index(fields=["customer", "two_way", "contact_date"]),
             models.Index(fields=["entered_at"]),
         ]
+        triggers = [
+            pgtrigger.Protect(
+                name="case_note_is_immutable", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_date:%m/%d/%Y} {self.subject}"
 
-    def editable_until(self) -> datetime.datetime:
-        return self.entered_at + EDIT_WINDOW
-
-    def is_editable(self, now: datetime.datetime | None = None) -> bool:
-        return (now or timezone.now()) < self.editable_until()
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None

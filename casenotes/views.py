@@ -2,16 +2,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casemgmt.clock import today
 from casemgmt.decorators import requires
+from casemgmt.entry import entry_deadline_days
 from casemgmt.forms import attach_errors
-from casenotes.forms import AddendumForm, CaseNoteForm
+from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
+from casenotes.forms import AddendumForm, CaseNoteForm, NoteSearchForm
 from casenotes.guide import TEMPLATES, note_warnings, template_for
-from casenotes.models import NoteType
+from casenotes.models import CaseNote, NoteType
 from casenotes.selectors import acronym_map, casenote_get, casenote_list_for, customer_timeline
-from casenotes.services import casenote_add_addendum, casenote_create, casenote_update
+from casenotes.services import casenote_add_addendum, casenote_create, casenote_current
 from customers.selectors import customer_get_visible
 
 
@@ -20,7 +23,14 @@ from customers.selectors import customer_get_visible
 def casenote_list(request: HttpRequest, pk: int) -> HttpResponse:
     """A customer's notes; a search is posted so its words never appear in a URL."""
     customer = customer_get_visible(request.user, pk)
-    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    search = NoteSearchForm(request.POST if request.method == "POST" else None)
+    q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
+    if search.is_bound and search.errors:
+        messages.error(
+            request,
+            f"Nothing was searched: {' '.join(search.errors['q'])} "
+            "Search with plain words, 200 characters at most.",
+        )
     notes = list(casenote_list_for(customer, q=q))
     context = {
         "customer": customer,
@@ -50,30 +60,43 @@ def casenote_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            note = casenote_create(
-                customer=customer,
-                author=request.user,
-                contact_date=data["contact_date"],
-                subject=data["subject"],
-                body=data["body"],
-                contact_method=data["contact_method"],
-                two_way=data["two_way"] == "yes",
-                note_type=data["note_type"],
-                service=data.get("service"),
+            done = submit_once(
+                user=request.user,
+                token=data[TOKEN_FIELD],
+                record=lambda: casenote_create(
+                    customer=customer,
+                    author=request.user,
+                    contact_date=data["contact_date"],
+                    subject=data["subject"],
+                    body=data["body"],
+                    contact_method=data["contact_method"],
+                    two_way=data["two_way"] == "yes",
+                    note_type=data["note_type"],
+                    service=data.get("service"),
+                ),
+                location=lambda note: _note_url(customer.pk, note.pk),
             )
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            _saved_message(request, note)
-            return redirect("casenotes:list", pk=customer.pk)
+            if done.record is None:
+                messages.info(request, REPLAYED_MESSAGE)
+            else:
+                _saved_message(request, done.record)
+            return redirect(done.location)
     context = {"customer": customer, "tab": "notes", "form": form, "note_type": note_type}
     return render(request, "casenotes/casenote_form.html", context)
 
 
-def _saved_message(request: HttpRequest, note) -> None:  # noqa: ANN001
+def _note_url(customer_pk: int, note_pk: int) -> str:
+    return f"{reverse('casenotes:list', kwargs={'pk': customer_pk})}#note-{note_pk}"
+
+
+def _saved_message(request: HttpRequest, note: CaseNote) -> None:
     message = "Case note saved."
     if note.entered_late:
-        message += " It is marked late: entered more than 10 days after the contact."
+        days = entry_deadline_days(note.customer.office)
+        message += f" It is marked late: entered more than {days} days after the contact."
     if not note.two_way:
         message += " Recorded as an attempt: it does not reset the 30-day contact clock."
     messages.success(request, message)
@@ -82,68 +105,48 @@ def _saved_message(request: HttpRequest, note) -> None:  # noqa: ANN001
 
 
 @require_http_methods(["GET", "POST"])
-@requires("customers.view_customer", "casenotes.change_casenote")
-def casenote_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
-    customer = customer_get_visible(request.user, pk)
-    note = casenote_get(customer=customer, pk=note_pk)
-    if note.author_id != request.user.pk or not note.is_editable():
-        messages.error(
-            request,
-            "Case notes can be edited only by their author, for 24 hours after entry. Add an addendum instead.",
-        )
-        return redirect("casenotes:addendum", pk=customer.pk, note_pk=note.pk)
-    initial = {
-        "contact_date": note.contact_date,
-        "contact_method": note.contact_method,
-        "two_way": "yes" if note.two_way else "no",
-        "subject": note.subject,
-        "body": note.body,
-    }
-    form = CaseNoteForm(request.POST or None, customer=customer, editing=note, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            casenote_update(
-                note=note,
-                editor=request.user,
-                subject=data["subject"],
-                body=data["body"],
-                contact_method=data["contact_method"],
-                two_way=data["two_way"] == "yes",
-                contact_date=data["contact_date"],
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            _saved_message(request, note)
-            return redirect("casenotes:list", pk=customer.pk)
-    context = {
-        "customer": customer,
-        "tab": "notes",
-        "form": form,
-        "note": note,
-        "note_type": note.note_type,
-    }
-    return render(request, "casenotes/casenote_form.html", context)
-
-
-@require_http_methods(["GET", "POST"])
 @requires("customers.view_customer", "casenotes.add_casenote")
 def casenote_addendum(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     original = casenote_get(customer=customer, pk=note_pk)
-    form = AddendumForm(request.POST or None)
+    current = casenote_current(original.addendum_to or original)
+    form = AddendumForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            casenote_add_addendum(
-                original=original, author=request.user, body=form.cleaned_data["body"]
+            done = submit_once(
+                user=request.user,
+                token=data[TOKEN_FIELD],
+                record=lambda: casenote_add_addendum(
+                    original=original,
+                    author=request.user,
+                    body=data["body"],
+                    contact_date=data.get("corrected_contact_date"),
+                    two_way=form.two_way_correction(),
+                ),
+                location=lambda note: _note_url(customer.pk, note.pk),
             )
         except ValidationError as exc:
-            attach_errors(form, exc)
+            attach_errors(form, exc, {"contact_date": "corrected_contact_date"})
         else:
-            messages.success(request, "Addendum saved. The original note is unchanged.")
-            return redirect("casenotes:list", pk=customer.pk)
-    context = {"customer": customer, "tab": "notes", "form": form, "original": original}
+            if done.record is None:
+                messages.info(request, REPLAYED_MESSAGE)
+            elif done.record.is_correction:
+                messages.success(
+                    request,
+                    "Correction saved under the original note, which is unchanged. "
+                    "The 30-day contact clock now uses the corrected contact.",
+                )
+            else:
+                messages.success(request, "Addendum saved. The original note is unchanged.")
+            return redirect(done.location)
+    context = {
+        "customer": customer,
+        "tab": "notes",
+        "form": form,
+        "original": original,
+        "current": current,
+    }
     return render(request, "casenotes/casenote_addendum.html", context)
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 
 from casemgmt import roles
-from compliance.models import DEFAULTS
+from casemgmt.models import POLICY_DEFAULTS as DEFAULTS
 
 OFFICES = 20
 STAFF_PER_OFFICE = 20

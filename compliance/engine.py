@@ -1,25 +1,55 @@
 """Evaluates every compliance rule for every customer at once and keeps the alert table
 true: opens alerts that became true, keeps those still true, resolves those no longer
-true, and soft-exits customers on day 90.
+true, soft-exits customers on day 90 and undoes the soft exits the data no longer
+supports.
 
-Safe to run twice and twice at once: runs take a transaction-level advisory lock, and
-a partial unique index allows one open alert per rule, customer and subject, written
-with an upsert. The result depends only on the data and the date, so a missed day is
-caught up by the next run.
+Each customer is evaluated on its own day: today in the time zone of the customer's
+office (SPEC 9), or the date asked for (`--as-of`, tests). The result depends only on
+the data and that day, so a missed day is caught up by the next run, and running twice
+changes nothing: a partial unique index allows one open alert per rule, customer and
+subject, written with an upsert.
+
+Locks. A full run takes a transaction-level advisory lock, so two full runs serialise.
+An evaluation of a few customers (on commit of a save, inside the request) must never
+wait behind a full run: it takes a lock per customer instead, so two evaluations of one
+customer serialise, and only tries the full run's lock, in shared mode, to learn
+whether a full run is under way. The race that remains: a full run computes its alerts
+from the data it read when it started; if a customer's record changes and is
+evaluated while it runs, the full run then writes its older result over the fresh one
+(reopening, say, the contact alert the saved note resolved). The evaluation reports
+that it overlapped a full run, and the caller queues `evaluate_customer` for the
+worker, which waits for the full run to finish and evaluates the customer again; only
+if that cannot be queued either does the older result stand until the customer's next
+change or the next nightly run.
 """
 
 import datetime
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
-from compliance.models import DEFAULTS, Policy, Rule
+from casemgmt.clock import today, today_by_zone
+from casemgmt.models import POLICY_DEFAULTS as DEFAULTS
+from casemgmt.models import Office, Policy
+from compliance.models import Rule
 from compliance.rules import ALL
 from compliance.rules.soft_exit import LAST_DAY
 
-ENGINE_LOCK = 727_001  # pg_advisory_xact_lock key of the compliance engine
+ENGINE_LOCK = 727_001  # pg_advisory_xact_lock key of the full evaluation
+ENGINE_LOCK_CUSTOMER = 727_002  # first key of the per-customer lock; the customer is the second
+# Beyond this many customers an evaluation is a bulk one (the legacy import, the demo
+# data): it takes the full run's lock, as a lock per customer would fill PostgreSQL's
+# lock table.
+BULK_CUSTOMERS = 200
 
 SOFT_EXIT_REASON = "Soft exit: 90 days without an enrolling service"
+SOFT_EXITED = "Soft-exited by evaluation: no enrolling service since the exit date"
 
 RESOLUTIONS = {
     Rule.ENTRY_10: "No longer shown: entered late more than the visible window ago",
@@ -34,50 +64,110 @@ RESOLUTIONS = {
 
 @dataclass(frozen=True)
 class EvaluationResult:
-    as_of: datetime.date
+    as_of: datetime.date | None  # None: each customer on today in its office
     opened: int
     kept: int
     resolved: int
     exited: int
+    exits_undone: int = 0
+    exit_dates_moved: int = 0
+    overlapped_full_run: bool = False
 
 
-def _customers_in_scope() -> str:
-    thresholds = ",\n       ".join(
+# The customers in scope with their own evaluation day and their region's thresholds,
+# materialised once so that every rule, the exit clock and the writes read the same day.
+CUSTOMERS_IN_SCOPE_SQL = """
+CREATE TEMP TABLE cp ON COMMIT DROP AS
+SELECT c.id, c.office_id, c.career_planner_id, c.status, c.exit_reason, c.exit_date,
+       c.programs, c.application_date, c.eligibility_date, c.certification_date,
+       o.time_zone, d.as_of::date AS as_of,
+       {thresholds}
+FROM customers_customer c
+JOIN casemgmt_office o ON o.id = c.office_id
+JOIN jsonb_each_text(%(days)s::jsonb) AS d(time_zone, as_of) ON d.time_zone = o.time_zone
+LEFT JOIN compliance_policy p ON p.region_id = o.region_id
+WHERE %(all)s OR c.id = ANY(%(ids)s)
+""".format(
+    thresholds=",\n       ".join(
         f"COALESCE(p.{name}, {value}) AS {name}" for name, value in DEFAULTS.items()
     )
-    return f"""
-cp AS (
-    SELECT c.id, c.office_id, c.career_planner_id, c.status, c.programs, c.application_date,
-           c.eligibility_date, c.certification_date, o.time_zone,
-           {thresholds}
-    FROM customers_customer c
-    JOIN casemgmt_office o ON o.id = c.office_id
-    LEFT JOIN compliance_policy p ON p.region_id = o.region_id
-    WHERE %(all)s OR c.id = ANY(%(ids)s)
-)"""
+)
 
 
 def current_alerts_sql() -> str:
-    """The one query that says which alerts are true on the date."""
+    """The one query that says which alerts are true, each on its customer's day."""
     union = "\nUNION ALL\n".join(f"({rule.SQL})" for rule in ALL)
     return (
-        f"WITH {_customers_in_scope()}\nSELECT * FROM ({union}) "
+        f"SELECT * FROM ({union}) "
         "AS x(rule, customer_id, subject_type, subject_id, state, due_on, responsible_id)"
     )
 
 
-EXIT_CLOCK_SQL = f"""
-CREATE TEMP TABLE exit_clock ON COMMIT DROP AS
-WITH {_customers_in_scope()}
-{LAST_DAY}
+EXIT_CLOCK_SQL = f"CREATE TEMP TABLE exit_clock ON COMMIT DROP AS {LAST_DAY}"
+
+# The engine's changes to customers are written to the update log under a context of
+# their own, with the engine's reason. They usually run inside a request's pghistory
+# context (on commit of the planner's save), and entering pghistory.context there
+# would merge the engine's reason into the request's context, replacing a reason the
+# user gave (a reopened service's) on every event of the request. So each statement
+# sets the variables that pghistory's triggers read, for itself.
+HISTORY_CONTEXT = """
+WITH history_context AS MATERIALIZED (
+    SELECT set_config('pghistory.context_id', %(context_id)s, true),
+           set_config('pghistory.context_metadata', %(context_metadata)s, true)
+)"""
+
+SOFT_EXIT_SQL = f"""{HISTORY_CONTEXT}
+UPDATE customers_customer c
+SET status = 'exited', exit_date = e.last_day, exit_reason = %(reason)s, updated_at = now(),
+    lock_version = c.lock_version + 1
+FROM history_context, exit_clock e
+JOIN cp ON cp.id = e.customer_id
+WHERE c.id = e.customer_id
+  AND cp.status = 'participant' AND c.status = 'participant'
+  AND e.as_of - e.last_day >= e.exit_day
+RETURNING c.id
 """
 
-SOFT_EXIT_SQL = """
+# The customers soft-exited by the engine whose exit the data no longer supports as it
+# stands, or whose last enrolling service moved.
+EXIT_CORRECTIONS_SQL = """
+SELECT cp.id, e.customer_id IS NOT NULL AND e.as_of - e.last_day >= e.exit_day,
+       e.last_day, e.open_service, cp.as_of, cp.exit_day, gap.ends_on
+FROM cp
+LEFT JOIN exit_clock e ON e.customer_id = cp.id
+LEFT JOIN LATERAL (
+    SELECT max(g.ends_on) AS ends_on
+    FROM compliance_plannedgap g
+    WHERE g.customer_id = cp.id AND g.starts_on <= cp.as_of AND g.ends_on >= cp.as_of
+) gap ON true
+WHERE cp.status = 'exited' AND cp.exit_reason = %(reason)s
+  AND (e.customer_id IS NULL OR e.as_of - e.last_day < e.exit_day
+       OR e.last_day IS DISTINCT FROM cp.exit_date)
+"""
+
+UNDO_EXIT_SQL = f"""{HISTORY_CONTEXT}
 UPDATE customers_customer c
-SET status = 'exited', exit_date = e.last_day, exit_reason = %(reason)s, updated_at = now()
-FROM exit_clock e
-WHERE c.id = e.customer_id AND %(as_of)s - e.last_day >= e.exit_day
+SET status = 'participant', exit_date = NULL, exit_reason = '', updated_at = now(),
+    lock_version = c.lock_version + 1
+FROM history_context
+WHERE c.id = ANY(%(ids)s) AND c.status = 'exited' AND c.exit_reason = %(reason)s
 RETURNING c.id
+"""
+
+MOVE_EXIT_DATE_SQL = f"""{HISTORY_CONTEXT}
+UPDATE customers_customer c
+SET exit_date = %(exit_date)s, updated_at = now(), lock_version = c.lock_version + 1
+FROM history_context
+WHERE c.id = ANY(%(ids)s) AND c.status = 'exited' AND c.exit_reason = %(reason)s
+RETURNING c.id
+"""
+
+# The rules read the status the writes above left.
+REFRESH_SCOPE_SQL = """
+UPDATE cp SET status = c.status, exit_reason = c.exit_reason, exit_date = c.exit_date
+FROM customers_customer c
+WHERE c.id = cp.id AND cp.id = ANY(%(changed)s)
 """
 
 UPSERT_SQL = """
@@ -85,8 +175,8 @@ INSERT INTO compliance_alert (rule, customer_id, subject_type, subject_id, state
                               responsible_id, office_id_at_open, opened_on, opened_at,
                               last_seen_on, resolution)
 SELECT t.rule, t.customer_id, t.subject_type, t.subject_id, t.state, t.due_on,
-       t.responsible_id, c.office_id, %(as_of)s, now(), %(as_of)s, ''
-FROM current_alerts t JOIN customers_customer c ON c.id = t.customer_id
+       t.responsible_id, cp.office_id, cp.as_of, now(), cp.as_of, ''
+FROM current_alerts t JOIN cp ON cp.id = t.customer_id
 ON CONFLICT (rule, customer_id, subject_type, subject_id) WHERE resolved_at IS NULL
 DO UPDATE SET state = EXCLUDED.state, due_on = EXCLUDED.due_on,
               responsible_id = EXCLUDED.responsible_id, last_seen_on = EXCLUDED.last_seen_on
@@ -95,14 +185,14 @@ RETURNING (xmax = 0) AS inserted
 
 RESOLVE_SQL = """
 UPDATE compliance_alert a
-SET resolved_at = now(), resolved_on = %(as_of)s,
+SET resolved_at = now(), resolved_on = cp.as_of,
     resolution = CASE WHEN c.status = 'exited' AND c.exit_reason = %(reason)s THEN 'Customer soft-exited'
                       WHEN c.status IN ('exited', 'closed') THEN 'Customer exited'
                       ELSE COALESCE((%(resolutions)s::jsonb) ->> a.rule, 'No longer true') END
-FROM customers_customer c
-WHERE c.id = a.customer_id
+FROM cp
+JOIN customers_customer c ON c.id = cp.id
+WHERE a.customer_id = cp.id
   AND a.resolved_at IS NULL
-  AND (%(all)s OR a.customer_id = ANY(%(ids)s))
   AND NOT EXISTS (
       SELECT 1 FROM current_alerts t
       WHERE t.rule = a.rule AND t.customer_id = a.customer_id
@@ -111,39 +201,179 @@ WHERE c.id = a.customer_id
 """
 
 
-def evaluate(*, as_of: datetime.date, customer_ids: list[int] | None = None) -> EvaluationResult:
-    """Evaluate every rule for every customer (or the given customers) on `as_of`."""
-    import json
+def evaluate(
+    *,
+    as_of: datetime.date | None = None,
+    customer_ids: Iterable[int] | None = None,
+    wait_for_full_run: bool = False,
+) -> EvaluationResult:
+    """Evaluate every rule for every customer (or the given customers), each on today in
+    its office's time zone, or everyone on `as_of` when it is given.
 
-    window = max(
-        [DEFAULTS["late_visible_days"], *Policy.objects.values_list("late_visible_days", flat=True)]
-    )
-    params = {
-        "as_of": as_of,
-        # A lower bound for the index on entry times; a day more covers every time zone.
-        "late_window_start": datetime.datetime.combine(
-            as_of - datetime.timedelta(days=window + 1), datetime.time(), datetime.UTC
-        ),
-        "all": customer_ids is None,
-        "ids": list(customer_ids or []),
-        "reason": SOFT_EXIT_REASON,
-        "resolutions": json.dumps({str(k): v for k, v in RESOLUTIONS.items()}),
-    }
+    An evaluation of a few customers does not wait for a full run under way unless
+    `wait_for_full_run` (the worker's follow-up does); the result then says it overlapped.
+    """
+    ids = None if customer_ids is None else sorted(set(customer_ids))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENGINE_LOCK])
-        cursor.execute("DROP TABLE IF EXISTS exit_clock, current_alerts")
+        overlapped = _lock(cursor, ids, wait=wait_for_full_run)
+        zones = list(Office.objects.order_by().values_list("time_zone", flat=True).distinct())
+        days = dict.fromkeys(zones, as_of) if as_of else today_by_zone(zones)
+        earliest = min(days.values(), default=as_of or today())
+        window = max(
+            [
+                DEFAULTS["late_visible_days"],
+                *Policy.objects.values_list("late_visible_days", flat=True),
+            ]
+        )
+        params = {
+            "days": json.dumps({zone: day.isoformat() for zone, day in days.items()}),
+            # A lower bound for the index on entry times; a day more covers every time zone.
+            "late_window_start": datetime.datetime.combine(
+                earliest - datetime.timedelta(days=window + 1), datetime.time(), datetime.UTC
+            ),
+            "all": ids is None,
+            "ids": ids or [],
+            "reason": SOFT_EXIT_REASON,
+            "resolutions": json.dumps({str(k): v for k, v in RESOLUTIONS.items()}),
+        }
+        cursor.execute(
+            "DROP TABLE IF EXISTS pg_temp.cp, pg_temp.exit_clock, pg_temp.current_alerts"
+        )
+        cursor.execute(CUSTOMERS_IN_SCOPE_SQL, params)
+        cursor.execute("ANALYZE pg_temp.cp")
         cursor.execute(EXIT_CLOCK_SQL, params)
-        cursor.execute(SOFT_EXIT_SQL, params)
-        exited = cursor.rowcount
+        with _engine_history(cursor):
+            cursor.execute(SOFT_EXIT_SQL, {**params, **_history(SOFT_EXITED)})
+            exited = [row[0] for row in cursor.fetchall()]
+            cursor.execute(EXIT_CORRECTIONS_SQL, params)
+            undone, moved = _correct_soft_exits(cursor, cursor.fetchall())
+        changed = exited + undone + moved
+        if changed:
+            cursor.execute(REFRESH_SCOPE_SQL, {"changed": changed})
         cursor.execute(
             f"CREATE TEMP TABLE current_alerts ON COMMIT DROP AS {current_alerts_sql()}", params
         )
-        cursor.execute("ANALYZE current_alerts")
+        cursor.execute("ANALYZE pg_temp.current_alerts")
         cursor.execute(UPSERT_SQL, params)
         flags = [row[0] for row in cursor.fetchall()]
         cursor.execute(RESOLVE_SQL, params)
         resolved = cursor.rowcount
     opened = sum(flags)
     return EvaluationResult(
-        as_of=as_of, opened=opened, kept=len(flags) - opened, resolved=resolved, exited=exited
+        as_of=as_of,
+        opened=opened,
+        kept=len(flags) - opened,
+        resolved=resolved,
+        exited=len(exited),
+        exits_undone=len(undone),
+        exit_dates_moved=len(moved),
+        overlapped_full_run=overlapped,
+    )
+
+
+def _lock(cursor: CursorWrapper, ids: list[int] | None, *, wait: bool) -> bool:
+    """Take the evaluation's locks; True when a full run was under way meanwhile."""
+    if ids is None or len(ids) > BULK_CUSTOMERS:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENGINE_LOCK])
+        return False
+    if wait:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ENGINE_LOCK])
+        overlapped = False
+    else:
+        # Not a claim of work, only a question: a full run that starts after this
+        # answer reads the data this evaluation reads (the save has committed).
+        cursor.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [ENGINE_LOCK])
+        overlapped = not cursor.fetchone()[0]
+    for customer_id in ids:  # in order, so that two evaluations never deadlock
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [ENGINE_LOCK_CUSTOMER, customer_id % 2**31]
+        )
+    return overlapped
+
+
+def exit_correction(
+    *,
+    supported: bool,
+    last_day: datetime.date | None,
+    open_service: bool | None,
+    as_of: datetime.date,
+    exit_day: int,
+    gap_ends_on: datetime.date | None,
+) -> tuple[datetime.date | None, str]:
+    """What evaluation does to a soft exit the data no longer supports as it stands: the
+    new exit date (None: the exit is undone, the customer is a participant again) and
+    the reason, in words, for the update log.
+
+    A soft exit holds while the last day of the last enrolling service is `exit_day` or
+    more days before the customer's day; its exit date is that last day, so it follows
+    the data when a service is entered late.
+    """
+    if supported:
+        assert last_day is not None
+        return last_day, (
+            f"Exit date moved by evaluation to {last_day:%m/%d/%Y}: "
+            "the last day of the last enrolling service on record"
+        )
+    undone = "Soft exit undone by evaluation: "
+    if gap_ends_on is not None:
+        return None, undone + f"a planned gap in service runs until {gap_ends_on:%m/%d/%Y}"
+    if last_day is None:
+        return None, undone + "no enrolling service is on record"
+    if open_service:
+        return None, undone + "an enrolling service is open"
+    return None, undone + (
+        f"an enrolling service dated {last_day:%m/%d/%Y} was recorded, "
+        f"{(as_of - last_day).days} days before {as_of:%m/%d/%Y} (the exit comes on day "
+        f"{exit_day})"
+    )
+
+
+def _correct_soft_exits(cursor: CursorWrapper, rows: list[tuple]) -> tuple[list[int], list[int]]:
+    """Undo the soft exits the data no longer supports and move the exit dates that
+    changed; one statement per reason, so that each change is logged with its own."""
+    groups: dict[tuple[datetime.date | None, str], list[int]] = defaultdict(list)
+    for customer_id, supported, last_day, open_service, as_of, exit_day, gap_ends_on in rows:
+        key = exit_correction(
+            supported=supported,
+            last_day=last_day,
+            open_service=open_service,
+            as_of=as_of,
+            exit_day=exit_day,
+            gap_ends_on=gap_ends_on,
+        )
+        groups[key].append(customer_id)
+    undone: list[int] = []
+    moved: list[int] = []
+    for (exit_date, reason), ids in sorted(groups.items(), key=lambda g: g[0][1]):
+        params = {"ids": ids, "reason": SOFT_EXIT_REASON, **_history(reason)}
+        if exit_date is None:
+            cursor.execute(UNDO_EXIT_SQL, params)
+            undone += [row[0] for row in cursor.fetchall()]
+        else:
+            cursor.execute(MOVE_EXIT_DATE_SQL, {**params, "exit_date": exit_date})
+            moved += [row[0] for row in cursor.fetchall()]
+    return undone, moved
+
+
+def _history(reason: str) -> dict[str, str]:
+    return {
+        "context_id": str(uuid.uuid4()),
+        "context_metadata": json.dumps({"reason": reason}),
+    }
+
+
+@contextmanager
+def _engine_history(cursor: CursorWrapper) -> Iterator[None]:
+    """Give back the history context the transaction had before the engine's writes,
+    so that the caller's later changes are not logged under the engine's reason."""
+    cursor.execute(
+        "SELECT current_setting('pghistory.context_id', true), "
+        "current_setting('pghistory.context_metadata', true)"
+    )
+    before = cursor.fetchone()
+    yield  # on an error the transaction rolls back, and the settings with it
+    cursor.execute(
+        "SELECT set_config('pghistory.context_id', %s, true), "
+        "set_config('pghistory.context_metadata', %s, true)",
+        [before[0] or "", before[1] or ""],
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from casemgmt.models import Office, User
+from casemgmt.once import OnceFormMixin
 from casenotes.forms import TWO_WAY_CHOICES
 from casenotes.models import ContactMethod
 from compliance.models import Rule, State
@@ -49,7 +50,7 @@ class AlertFilterForm(forms.Form):
         )
 
 
-class ContactLogForm(forms.Form):
+class ContactLogForm(OnceFormMixin, forms.Form):
     """A tracker's quick entry from the re-engagement lists: an attempt or a contact."""
 
     two_way = forms.ChoiceField(choices=TWO_WAY_CHOICES, label="Reached the customer?")

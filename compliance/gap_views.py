@@ -1,22 +1,23 @@
 """Customer actions around the soft exit: plan a gap in service; undo a soft exit."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from casemgmt.clock import today
 from casemgmt.decorators import requires
-from casemgmt.forms import attach_errors
+from casemgmt.forms import attach_errors, form_helper
+from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, OnceFormMixin, submit_once
 from compliance.services import planned_gap_create, soft_exit_undo
 from customers.forms import DateInput
 from customers.selectors import customer_get_visible
 
 
-class PlannedGapForm(forms.Form):
+class PlannedGapForm(OnceFormMixin, forms.Form):
     reason = forms.CharField(
         max_length=200, help_text="For example: waiting for the training start date; medical leave."
     )
@@ -27,22 +28,19 @@ class PlannedGapForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 class UndoExitForm(forms.Form):
     reason = forms.CharField(
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the update log. The customer gets 14 days to have the missing service recorded.",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,15 +51,30 @@ def gap_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial={"starts_on": today(customer.office.time_zone)}
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            planned_gap_create(customer=customer, created_by=request.user, **form.cleaned_data)
+            done = submit_once(
+                user=request.user,
+                token=data[TOKEN_FIELD],
+                record=lambda: planned_gap_create(
+                    customer=customer,
+                    created_by=request.user,
+                    reason=data["reason"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                ),
+                location=lambda _gap: reverse("customers:detail", kwargs={"pk": customer.pk}),
+            )
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(
-                request, "Planned gap recorded: the soft exit waits until its end date."
-            )
-            return redirect("customers:detail", pk=customer.pk)
+            if done.replayed:
+                messages.info(request, REPLAYED_MESSAGE)
+            else:
+                messages.success(
+                    request, "Planned gap recorded: the soft exit waits until its end date."
+                )
+            return redirect(done.location)
     context = {
         "customer": customer,
         "tab": "profile",

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from casemgmt.models import Region
 from customers.models import Customer
 
 
@@ -21,41 +20,6 @@ class State(models.TextChoices):
     DUE_SOON = "due_soon", "Due soon"
     OVERDUE = "overdue", "Overdue"
     LATE = "late", "Late"
-
-
-class Policy(models.Model):
-    """Thresholds of the compliance rules (SPEC 9), per region. Defaults are the seeds'."""
-
-    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="policy")
-    entry_deadline_days = models.PositiveSmallIntegerField(default=10)
-    late_visible_days = models.PositiveSmallIntegerField(
-        default=30, help_text="How long a late entry stays on the dashboards."
-    )
-    open_past_end_overdue_days = models.PositiveSmallIntegerField(default=10)
-    contact_due_soon_day = models.PositiveSmallIntegerField(default=25)
-    contact_overdue_day = models.PositiveSmallIntegerField(default=31)
-    review_due_soon_day = models.PositiveSmallIntegerField(default=80)
-    review_overdue_day = models.PositiveSmallIntegerField(default=91)
-    exit_reengage_day = models.PositiveSmallIntegerField(
-        "Soft exit: tracker re-engages on day", default=60
-    )
-    exit_call_day = models.PositiveSmallIntegerField("Soft exit: tracker calls on day", default=75)
-    exit_day = models.PositiveSmallIntegerField("Soft exit on day", default=90)
-    eligibility_due_soon_day = models.PositiveSmallIntegerField(default=25)
-    eligibility_overdue_day = models.PositiveSmallIntegerField(default=31)
-
-    class Meta:
-        verbose_name_plural = "policies"
-
-    def __str__(self) -> str:
-        return f"Compliance policy of {self.region}"
-
-
-DEFAULTS = {
-    f.name: f.default
-    for f in Policy._meta.concrete_fields
-    if isinstance(f, models.PositiveSmallIntegerField)
-}
 
 
 class Alert(models.Model):

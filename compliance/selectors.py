@@ -5,16 +5,31 @@ answer to "what may this user see".
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from casemgmt.access import offices_visible_to
-from casemgmt.clock import today
+from casemgmt.clock import today, today_by_zone
 from casemgmt.models import Office, User
 from casenotes.models import CaseNote
 from compliance.models import Alert, Rule, State
@@ -37,9 +52,16 @@ URGENCY = Case(
 
 
 def today_for(user: User | AnonymousUser) -> datetime.date:
-    """Today in the zone of the user's (first) office; the site's zone for others."""
+    """The day a dashboard's page is dated: today in the zone of the user's (first)
+    office; the site's zone for a user without one. The dashboards themselves measure
+    each customer on today in the customer's office when they are not given a day."""
     zone = offices_visible_to(user).order_by("pk").values_list("time_zone", flat=True).first()
     return today(zone)
+
+
+def _days_in(offices: QuerySet[Office]) -> dict[str, datetime.date]:
+    """Today in the zone of each of the offices (one query)."""
+    return today_by_zone(offices.order_by().values_list("time_zone", flat=True).distinct())
 
 
 def alert_list_visible(user: User | AnonymousUser) -> QuerySet[Alert]:
@@ -76,23 +98,29 @@ class PlannerDashboard:
     active_caseload: int
 
 
-def planner_dashboard(user: User, *, on: datetime.date) -> PlannerDashboard:
-    """The alerts a staff member is responsible for, most urgent first.
+def planner_dashboard(user: User, *, on: datetime.date | None = None) -> PlannerDashboard:
+    """The alerts a staff member is responsible for, most urgent first. "This week" is
+    the seven days from today in each customer's office, or from `on`.
 
     One query for the alerts, however many: the lists below are cut from it.
     """
     alerts = list(
         alert_list_visible(user)
         .filter(responsible=user)
-        .select_related("customer")
+        .select_related("customer", "customer__office")
         .alias(urgency=URGENCY)
         .order_by("urgency", "due_on", "customer__last_name", "customer__first_name", "pk")
     )
-    week_end = on + datetime.timedelta(days=7)
+    days = today_by_zone({a.customer.office.time_zone for a in alerts})
+
+    def this_week(alert: Alert) -> bool:
+        start = on or days[alert.customer.office.time_zone]
+        return start <= alert.due_on <= start + datetime.timedelta(days=7)
+
     by_due = sorted(alerts, key=lambda a: (a.due_on, a.customer.last_name, a.pk))
     return PlannerDashboard(
         alerts=alerts,
-        due_this_week=[a for a in by_due if on <= a.due_on <= week_end],
+        due_this_week=[a for a in by_due if this_week(a)],
         no_contact=[a for a in alerts if a.rule == Rule.CONTACT_30 and a.state == State.OVERDUE],
         reviews_due=[a for a in by_due if a.rule == Rule.REVIEW_90],
         active_caseload=customer_list_visible(user)
@@ -274,35 +302,63 @@ class TrendPoint:
 
 
 def overdue_trend(
-    user: User, offices: QuerySet[Office], *, on: datetime.date, weeks: int = TREND_WEEKS
+    user: User,
+    offices: QuerySet[Office],
+    *,
+    on: datetime.date | None = None,
+    weeks: int = TREND_WEEKS,
 ) -> list[TrendPoint]:
-    """Open overdue alerts at the end of each of the last `weeks` weeks (the last ends today).
+    """Open overdue alerts at the end of each of the last `weeks` weeks (the last ends
+    today in each customer's office, or on `on`; the points are dated by the latest
+    office's day).
 
     An alert counts for a week when it was open at the week's end (opened by then, not
     resolved yet), reached the overdue state, and was past its due date by then. Alerts
     keep no history of their states, so the due date tells when one turned overdue; a
     soft exit turns overdue (the day-75 call) before its due date, the exit day.
-    One query: a series of week ends joined to the alerts of the customers in scope.
+    One query (and one for the offices' days without `on`): a series of weeks joined to
+    the alerts of the customers in scope, each week ending on the customer's office's day.
     """
+    days = {} if on else _days_in(offices)
+    last = on or max(days.values(), default=today())
     customers = customer_list_visible(user).filter(office__in=offices).values("pk")
     scope_sql, scope_params = customers.query.sql_with_params()
-    first = on - datetime.timedelta(weeks=weeks - 1)
-    alert_table = Alert._meta.db_table
     sql = f"""
-        SELECT week.week_end::date, COUNT(alert.id)
-        FROM generate_series(%s::date, %s::date, interval '7 days') AS week(week_end)
-        LEFT JOIN {alert_table} AS alert
-          ON alert.opened_on <= week.week_end
-         AND (alert.resolved_on IS NULL OR alert.resolved_on > week.week_end)
-         AND alert.state = %s
-         AND (alert.due_on <= week.week_end OR alert.rule = %s)
-         AND alert.customer_id IN ({scope_sql})
-        GROUP BY week.week_end
-        ORDER BY week.week_end
-    """  # noqa: S608 - the table name is ours; every value is a parameter
+        SELECT week.n, COUNT(alert.id)
+        FROM generate_series(0, %s - 1) AS week(n)
+        LEFT JOIN (
+            SELECT a.id, a.opened_on, a.resolved_on, a.due_on, a.rule,
+                   COALESCE(%s::date, (%s::jsonb ->> o.time_zone)::date) - 7 * (%s - 1)
+                       AS first_week_end
+            FROM compliance_alert a
+            JOIN customers_customer c ON c.id = a.customer_id
+            JOIN casemgmt_office o ON o.id = c.office_id
+            WHERE a.state = %s AND a.customer_id IN ({scope_sql})
+        ) AS alert
+          ON alert.opened_on <= alert.first_week_end + 7 * week.n
+         AND (alert.resolved_on IS NULL OR alert.resolved_on > alert.first_week_end + 7 * week.n)
+         AND (alert.due_on <= alert.first_week_end + 7 * week.n OR alert.rule = %s)
+        GROUP BY week.n
+        ORDER BY week.n
+    """  # noqa: S608 - the scope is the ORM's SQL; every value is a parameter
+    params = [
+        weeks,
+        on,
+        json.dumps({zone: day.isoformat() for zone, day in days.items()}),
+        weeks,
+        State.OVERDUE.value,
+        *scope_params,
+        Rule.SOFT_EXIT.value,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [first, on, State.OVERDUE.value, Rule.SOFT_EXIT.value, *scope_params])
-        return [TrendPoint(week_end=row[0], overdue=row[1]) for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        counts = dict(cursor.fetchall())
+    return [
+        TrendPoint(
+            week_end=last - datetime.timedelta(weeks=weeks - 1 - n), overdue=counts.get(n, 0)
+        )
+        for n in range(weeks)
+    ]
 
 
 # --- Drill-down and export ----------------------------------------------------------
@@ -384,20 +440,33 @@ class TrackerDashboard:
 
 
 def _last_two_way(customer_ref: str) -> Subquery:
+    """The last two-way contact as the notes say now: a corrected note counts as its
+    correction says (corrections are rare; the anti-join reads the index on them)."""
     return Subquery(
-        CaseNote.objects.filter(customer=OuterRef(customer_ref), two_way=True)
+        CaseNote.objects.filter(
+            customer=OuterRef(customer_ref), two_way=True, corrected_by__isnull=True
+        )
         .values("customer")
         .annotate(last=Max("contact_date"))
         .values("last")[:1]
     )
 
 
-def tracker_dashboard(user: User, *, on: datetime.date) -> TrackerDashboard:
+def _local_date(timestamp: str, zone: str) -> Cast:
+    """The calendar date of a timestamp in the zone a field names."""
+    return Cast(
+        Func(F(zone), F(timestamp), function="timezone", output_field=DateTimeField()),
+        DateField(),
+    )
+
+
+def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> TrackerDashboard:
     """The 60/75/90-day re-engagement lists of the offices the user works in.
 
     The exit date of a soft exit is retroactive (the last day of the last enrolling
     service), so "soft-exited in the last 30 days" is told by the day the exit happened:
-    the day its soft-exit alert was resolved or, without one, the record's last change.
+    the day its soft-exit alert was resolved or, without one, the record's last change,
+    in the office's zone; the 30 days end today in the office, or on `on`.
     """
     alerts = list(
         alert_list_visible(user)
@@ -414,14 +483,24 @@ def tracker_dashboard(user: User, *, on: datetime.date) -> TrackerDashboard:
         .annotate(last=Max("resolved_on"))
         .values("last")[:1]
     )
+    recent = datetime.timedelta(days=SOFT_EXIT_RECENT_DAYS)
+    if on:
+        since = Q(soft_exited_on__gte=on - recent)
+    else:
+        days = _days_in(offices_visible_to(user))
+        since = Q(pk__in=[])
+        for zone, day in days.items():
+            since |= Q(office__time_zone=zone, soft_exited_on__gte=day - recent)
     soft_exited = list(
         customer_list_visible(user)
         .filter(status=Status.EXITED, exit_reason__startswith="Soft exit")
         .annotate(
-            soft_exited_on=Coalesce(exit_resolved_on, TruncDate("updated_at")),
+            soft_exited_on=Coalesce(
+                exit_resolved_on, _local_date("updated_at", "office__time_zone")
+            ),
             last_contact=_last_two_way("pk"),
         )
-        .filter(soft_exited_on__gte=on - datetime.timedelta(days=SOFT_EXIT_RECENT_DAYS))
+        .filter(since)
         .select_related("office", "career_planner")
         .order_by("-soft_exited_on", "last_name", "first_name", "pk")
     )

@@ -1,8 +1,20 @@
-"""A change to a customer's record, services, notes or plan re-evaluates that customer
-through a task queued when the transaction commits, so dashboards show the work just
-done. Evaluations are idempotent, so a request that changes several rows may queue a
-few; a rolled-back transaction queues none."""
+"""A change to a customer's record, services, notes, plan or planned gaps re-evaluates
+that customer when the transaction commits, in the same request, so the page the
+planner lands on after saving already shows the work just done (SPEC 9).
 
+The customers changed in one transaction are evaluated together, once: every save
+registers the same on-commit callback, and the first to run evaluates every customer
+collected so far while the others find nothing left. A rolled-back transaction runs no
+callback; its customers wait in the set and are evaluated with the next commit's, which
+is harmless, as evaluations are idempotent.
+
+The evaluation never makes a save fail: the data is committed by then. When it fails,
+or runs while the nightly full run is under way (see compliance.engine), the customer
+is queued for the worker; when the broker cannot be reached either, that is logged and
+the nightly run catches the customer up.
+"""
+
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,33 +23,81 @@ from django.db import transaction
 from django.db.models.signals import post_save
 
 from casenotes.models import CaseNote
+from compliance.engine import evaluate
 from compliance.models import PlannedGap
+from compliance.tasks import evaluate_customer
 from customers.models import Customer
 from plans.models import Goal, Plan, Step
 from services.models import ServiceRecord
 
-_deferred = threading.local()
+logger = logging.getLogger(__name__)
+
+_local = threading.local()
 
 
 @contextmanager
 def evaluations_deferred() -> Iterator[set[int]]:
     """For bulk writers (demo data, the legacy import): collect the changed customers
-    instead of queueing a task per row; the caller evaluates them once at the end."""
-    _deferred.customers = set()
+    instead of evaluating them on commit; the caller evaluates them once at the end."""
+    _local.deferred = set()
     try:
-        yield _deferred.customers
+        yield _local.deferred
     finally:
-        del _deferred.customers
+        del _local.deferred
 
 
 def queue_customer_evaluation(customer_id: int) -> None:
-    from compliance.tasks import evaluate_customer
-
-    collected = getattr(_deferred, "customers", None)
+    collected = getattr(_local, "deferred", None)
     if collected is not None:
         collected.add(customer_id)
         return
-    transaction.on_commit(lambda: evaluate_customer.delay(customer_id))
+    if not hasattr(_local, "pending"):
+        _local.pending = set()
+    _local.pending.add(customer_id)
+    transaction.on_commit(evaluate_pending)
+
+
+def evaluate_pending() -> None:
+    """Evaluate the customers changed by the transaction just committed. Never raises."""
+    customer_ids = sorted(getattr(_local, "pending", ()))
+    _local.pending = set()
+    if not customer_ids:
+        return
+    try:
+        result = evaluate(customer_ids=customer_ids)
+    except Exception as exc:  # noqa: BLE001 - the save is committed; it must not fail now
+        # The exception's text may quote a row of the customer; its kind is enough here.
+        logger.error(
+            "Compliance evaluation of customers %s after a save failed (%s); queueing it.",
+            customer_ids,
+            _kind(exc),
+        )
+        _queue(customer_ids)
+        return
+    if result.overlapped_full_run:
+        _queue(customer_ids)
+
+
+def _queue(customer_ids: list[int]) -> None:
+    app = evaluate_customer.app
+    try:
+        # One attempt, no retries: the planner is waiting, and the nightly run is the
+        # safety net. (The pooled connection would retry for seconds.)
+        with app.connection_for_write(transport_options={"max_retries": 0}) as broker:
+            for customer_id in customer_ids:
+                evaluate_customer.apply_async((customer_id,), connection=broker, retry=False)
+    except Exception as exc:  # noqa: BLE001 - an unreachable broker must not fail the save
+        logger.error(
+            "Could not queue the compliance evaluation of customers %s (%s); the nightly "
+            "evaluation will catch them up.",
+            customer_ids,
+            _kind(exc),
+        )
+
+
+def _kind(exc: BaseException) -> str:
+    code = getattr(exc.__cause__, "sqlstate", None) or getattr(exc, "sqlstate", None)
+    return type(exc).__name__ + (f", SQLSTATE {code}" if code else "")
 
 
 def _on_save(sender: type, instance: object, **kwargs: object) -> None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casemgmt.clock import today
 from casemgmt.decorators import requires
+from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
 from casenotes.models import NoteType
 from casenotes.services import casenote_create
 from compliance.csv_export import write_alerts_csv
@@ -215,26 +216,37 @@ def contact_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("compliance:tracker") + f"#customer-{customer.pk}"
     if not form.is_valid():
         problems = "; ".join(
-            f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            if name in form.fields
+            else " ".join(errors)
+            for name, errors in form.errors.items()
         )
         messages.error(request, f"Nothing was logged for {customer.full_name}. {problems}")
         return redirect(back)
     data = form.cleaned_data
     two_way = data["two_way"] == "yes"
     try:
-        casenote_create(
-            customer=customer,
-            author=request.user,
-            contact_date=today(customer.office.time_zone),
-            subject=REENGAGEMENT_SUBJECT,
-            body=data["note"],
-            contact_method=data["contact_method"],
-            two_way=two_way,
-            note_type=NoteType.FOLLOW_UP,
+        done = submit_once(
+            user=request.user,
+            token=data[TOKEN_FIELD],
+            record=lambda: casenote_create(
+                customer=customer,
+                author=request.user,
+                contact_date=today(customer.office.time_zone),
+                subject=REENGAGEMENT_SUBJECT,
+                body=data["note"],
+                contact_method=data["contact_method"],
+                two_way=two_way,
+                note_type=NoteType.FOLLOW_UP,
+            ),
+            location=lambda _note: back,
         )
     except ValidationError as exc:
         messages.error(request, f"Nothing was logged for {customer.full_name}. {exc.messages[0]}")
         return redirect(back)
+    if done.replayed:
+        messages.info(request, REPLAYED_MESSAGE)
+        return redirect(done.location)
     kind = "a two-way contact" if two_way else "a contact attempt"
     messages.success(request, f"Logged {kind} with {customer.full_name} as a case note.")
     return redirect(back)

@@ -1,17 +1,33 @@
 import re
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from casemgmt.access import offices_visible_to, staff_visible_to
+from casemgmt.conflicts import VersionedFormMixin
+from casemgmt.forms import InputModelForm, form_helper
 from casemgmt.models import User
+from casemgmt.once import OnceFormMixin
 from customers.models import Barrier, Customer, DocumentType, PartnerProgram, Program, Status
 from customers.pii import InvalidSSN, ssn_normalize
 from customers.rules import certification_date_problem, eligibility_date_problem, phone_digits
 from customers.services import EDITABLE_FIELDS
+
+# Long free text (summaries, justifications, notes); short text keeps its column's length.
+LONG_TEXT_MAX_CHARS = 10_000
+REASON_MAX_CHARS = 500
+
+
+def limit_length(form: forms.Form, *names: str, max_chars: int = LONG_TEXT_MAX_CHARS) -> None:
+    """Give free-text fields without a column length (TextField) a limit the form enforces."""
+    for name in names:
+        field = form.fields[name]
+        field.max_length = max_chars
+        field.validators.append(MaxLengthValidator(max_chars))
+        field.widget.attrs["maxlength"] = str(max_chars)
 
 
 class DateInput(forms.DateInput):
@@ -34,8 +50,11 @@ def _phone(value: str, label: str) -> str:
         ) from None
 
 
-class CustomerForm(forms.ModelForm):
-    """Registration and editing. Office and planner choices come from the user's scope."""
+class CustomerForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
+    """Registration and editing. Office and planner choices come from the user's scope.
+
+    Registration carries the one-time token, editing the version it was opened at.
+    """
 
     ssn = forms.CharField(
         label="Full SSN (optional)",
@@ -84,7 +103,10 @@ class CustomerForm(forms.ModelForm):
         self.fields["career_planner"].queryset = staff_visible_to(user)
         self.fields["career_planner"].required = False
         self.fields["ssn_last4"].help_text = "Filled in from the full SSN when that is entered."
+        limit_length(self, "eligibility_late_reason")
         if editing:
+            del self.fields["submission_token"]
+            self.fields["lock_version"].initial = self.instance.lock_version
             # Moving a customer is a supervisor's reassignment, not an edit.
             del self.fields["office"]
             del self.fields["career_planner"]
@@ -97,15 +119,12 @@ class CustomerForm(forms.ModelForm):
                     f"{self.instance.ssn_last4}). Enter a new one only to correct it."
                 )
         else:
+            del self.fields["lock_version"]
             offices = list(self.fields["office"].queryset[:2])
             if len(offices) == 1:
                 self.fields["office"].initial = offices[0]
             self.fields["career_planner"].initial = user if user.offices.exists() else None
-        self.duplicates: list[Customer] = []
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Fieldset(
                 "Name and birth",
                 Div(
@@ -225,13 +244,9 @@ class CustomerForm(forms.ModelForm):
             )
         return data
 
-    def _post_clean(self) -> None:
-        # Services set the model; skip ModelForm's instance construction and validation.
-        pass
-
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(required=False, label="Search", max_length=200)
     scope = forms.ChoiceField(
         choices=[("mine", "My customers"), ("office", "My offices")], required=False
     )
@@ -252,6 +267,7 @@ class ReassignForm(forms.Form):
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=REASON_MAX_CHARS,
         help_text="Kept in the update log, for example: caseload balancing, planner on leave.",
     )
 
@@ -263,7 +279,7 @@ class ReassignForm(forms.Form):
         self.fields["career_planner"].initial = customer.career_planner_id
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(OnceFormMixin, forms.Form):
     document_type = forms.ModelChoiceField(queryset=DocumentType.objects.filter(active=True))
     file = forms.FileField(
         help_text=f"PDF, PNG, JPEG or TIFF, up to {settings.MAX_UPLOAD_MB} MB.",

@@ -129,6 +129,13 @@ class Customer(models.Model):
     )
     legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
+    lock_version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Raised by every change; an edit made from an older one is refused.",
+    )
+
     class Meta:
         ordering = ["last_name", "first_name"]
         permissions = [("reassign_customer", "Reassigns a customer to another career planner")]

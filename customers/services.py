@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 
 from casemgmt.access import offices_visible_to, staff_visible_to
+from casemgmt.conflicts import Change, EditConflict, bump, lock_for_edit
 from casemgmt.models import Office, User
 from customers.models import (
     Barrier,
@@ -97,24 +98,84 @@ def _next_customer_number() -> str:
 
 def _set_links(
     customer: Customer, *, barriers: Iterable[Barrier], partner_programs: Iterable[PartnerProgram]
-) -> None:
+) -> bool:
+    """Make the customer's barriers and partner programs the ones given; True if any changed."""
+    changed = False
     wanted = {b.pk for b in barriers}
     current = set(customer.barriers.values_list("pk", flat=True))
-    CustomerBarrier.objects.filter(customer=customer, barrier_id__in=current - wanted).delete()
-    CustomerBarrier.objects.bulk_create(
-        [CustomerBarrier(customer=customer, barrier_id=pk) for pk in wanted - current]
-    )
+    if wanted != current:
+        changed = True
+        CustomerBarrier.objects.filter(customer=customer, barrier_id__in=current - wanted).delete()
+        CustomerBarrier.objects.bulk_create(
+            [CustomerBarrier(customer=customer, barrier_id=pk) for pk in wanted - current]
+        )
     wanted = {p.pk for p in partner_programs}
     current = set(customer.partner_programs.values_list("pk", flat=True))
-    CustomerPartnerProgram.objects.filter(
-        customer=customer, partner_program_id__in=current - wanted
-    ).delete()
-    CustomerPartnerProgram.objects.bulk_create(
-        [
-            CustomerPartnerProgram(customer=customer, partner_program_id=pk)
-            for pk in wanted - current
-        ]
+    if wanted != current:
+        changed = True
+        CustomerPartnerProgram.objects.filter(
+            customer=customer, partner_program_id__in=current - wanted
+        ).delete()
+        CustomerPartnerProgram.objects.bulk_create(
+            [
+                CustomerPartnerProgram(customer=customer, partner_program_id=pk)
+                for pk in wanted - current
+            ]
+        )
+    return changed
+
+
+def _save_changes(customer: Customer, names: Iterable[str]) -> None:
+    """Save the named fields and raise the version: an edit opened before is refused."""
+    bump(customer)
+    customer.save(update_fields=[*dict.fromkeys(names), "lock_version", "updated_at"])
+    customer.refresh_from_db(fields=["lock_version"])
+
+
+_LINKS = (
+    ("barriers", "Barriers to employment", CustomerBarrier, "barrier_id"),
+    ("partner_programs", "Partner programs", CustomerPartnerProgram, "partner_program_id"),
+)
+
+
+def _link_changes(conflict: EditConflict, customer_pk: int) -> list[Change]:
+    """Barriers and partner programs changed since the refused edit was opened. Their rows
+    keep their own log, written in the transactions that raised the customer's version."""
+    moved = (
+        Customer.pgh_event_model.objects.filter(
+            pgh_obj_id=customer_pk, lock_version__gt=conflict.opened_at_version
+        )
+        .order_by("pgh_id")
+        .values_list("pgh_created_at", flat=True)
+        .first()
     )
+    if moved is None:
+        return []
+    changes = []
+    for name, label, link, target in _LINKS:
+        events = list(
+            link.pgh_event_model.objects.filter(customer_id=customer_pk, pgh_created_at__gte=moved)
+            .order_by("pgh_id")
+            .values_list("pgh_label", target)
+        )
+        now = set(link.objects.filter(customer_id=customer_pk).values_list(target, flat=True))
+        then = set(now)
+        for action, pk in reversed(events):
+            (then.discard if action == "insert" else then.add)(pk)
+        if then != now:
+            related = link._meta.get_field(target.removesuffix("_id")).related_model
+            names = dict(related.objects.filter(pk__in=then | now).values_list("pk", "name"))
+            changes.append(
+                Change(
+                    label,
+                    ", ".join(sorted(names[pk] for pk in then)) or "(none)",
+                    ", ".join(sorted(names[pk] for pk in now)) or "(none)",
+                    name,
+                    then,
+                    now,
+                )
+            )
+    return changes
 
 
 @transaction.atomic
@@ -157,21 +218,37 @@ def customer_update(
     ssn: str = "",
     barriers: Iterable[Barrier] | None = None,
     partner_programs: Iterable[PartnerProgram] | None = None,
+    expected_version: int | None = None,
 ) -> Customer:
-    for name in EDITABLE_FIELDS:
-        if name in fields:
-            setattr(customer, name, fields[name])
-    _set_ssn(customer, ssn)
-    customer_validate_dates(customer)
-    customer.save()
-    _set_links(
-        customer,
-        barriers=customer.barriers.all() if barriers is None else barriers,
-        partner_programs=customer.partner_programs.all()
+    """Change a customer's record: compared with the row as stored, under a lock.
+
+    An edit opened at `expected_version` is refused (EditConflict) when someone saved the
+    record since; a save that changes nothing writes nothing.
+    """
+    try:
+        stored = lock_for_edit(Customer, customer.pk, expected_version=expected_version)
+    except EditConflict as conflict:
+        conflict.changes.extend(_link_changes(conflict, customer.pk))
+        raise
+    changed = [
+        name for name in EDITABLE_FIELDS if name in fields and fields[name] != getattr(stored, name)
+    ]
+    for name in changed:
+        setattr(stored, name, fields[name])
+    if ssn and ssn_hash(ssn_normalize(ssn)) != stored.ssn_hash:
+        _set_ssn(stored, ssn)
+        changed += ["ssn_encrypted", "ssn_hash", "ssn_last4"]
+    customer_validate_dates(stored)
+    links_changed = _set_links(
+        stored,
+        barriers=stored.barriers.all() if barriers is None else barriers,
+        partner_programs=stored.partner_programs.all()
         if partner_programs is None
         else partner_programs,
     )
-    return customer
+    if changed or links_changed:
+        _save_changes(stored, changed)
+    return stored
 
 
 @transaction.atomic
@@ -187,15 +264,18 @@ def customer_reassign(
 
     The reason is kept with the change in the update log.
     """
-    office = office or customer.office
+    stored = lock_for_edit(Customer, customer.pk, expected_version=None)
+    office = office or stored.office
     _check_placement(user=reassigned_by, office=office, career_planner=career_planner)
     if not staff_visible_to(reassigned_by).filter(pk=career_planner.pk).exists():
         raise PermissionDenied("You cannot assign customers to staff outside your offices.")
-    customer.office = office
-    customer.career_planner = career_planner
+    if (stored.office_id, stored.career_planner_id) == (office.pk, career_planner.pk):
+        return stored
+    stored.office = office
+    stored.career_planner = career_planner
     with pghistory.context(reason=reason):
-        customer.save(update_fields=["office", "career_planner", "updated_at"])
-    return customer
+        _save_changes(stored, ["office", "career_planner"])
+    return stored
 
 
 ALLOWED_UPLOAD_TYPES = {

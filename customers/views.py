@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from casemgmt.conflicts import EditConflict, rebind_at_current_version
 from casemgmt.decorators import requires
 from casemgmt.forms import attach_errors
+from casemgmt.once import REPLAYED_MESSAGE, Submission, submit_once
 from customers.forms import CaseloadFilterForm, CustomerForm, DocumentUploadForm, ReassignForm
 from customers.selectors import (
     CaseloadFilters,
@@ -92,6 +94,23 @@ def _duplicate_context(request: HttpRequest, form: CustomerForm) -> list[dict[st
     return [{"customer": c, "visible": c.pk in visible} for c in found]
 
 
+class _PossibleDuplicate(Exception):
+    """Registration paused: the planner checks the records found before registering."""
+
+    def __init__(self, duplicates: list[dict[str, object]]) -> None:
+        self.duplicates = duplicates
+
+
+def recorded(request: HttpRequest, submission: Submission, message: str) -> HttpResponse:
+    """Where a create form goes once recorded: to what it recorded, or, for a repeat of
+    the same submission, to what the first one recorded."""
+    if submission.replayed:
+        messages.info(request, REPLAYED_MESSAGE)
+    else:
+        messages.success(request, message)
+    return redirect(submission.location)
+
+
 @sensitive_post_parameters("ssn")
 @require_http_methods(["GET", "POST"])
 @requires("customers.add_customer")
@@ -99,31 +118,49 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None, user=request.user)
     duplicates: list[dict[str, object]] = []
     if request.method == "POST" and form.is_valid():
-        duplicates = _duplicate_context(request, form)
-        if not duplicates or form.cleaned_data.get("confirm_not_duplicate"):
-            data = form.cleaned_data
-            try:
-                customer = customer_create(
-                    created_by=request.user,
-                    office=data["office"],
-                    career_planner=data.get("career_planner"),
-                    fields=data,
-                    ssn=data.get("ssn", ""),
-                    barriers=data.get("barriers", []),
-                    partner_programs=data.get("partner_programs", []),
-                )
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"Registered {customer.full_name} as {customer.customer_number}."
-                )
-                return redirect("customers:detail", pk=customer.pk)
-        else:
+        data = form.cleaned_data
+
+        def register() -> object:
+            # Inside the claim of the token: a repeated submission finds the first one's
+            # customer, not a "possible duplicate" of it.
+            if not data.get("confirm_not_duplicate"):
+                found = _duplicate_context(request, form)
+                if found:
+                    raise _PossibleDuplicate(found)
+            return customer_create(
+                created_by=request.user,
+                office=data["office"],
+                career_planner=data.get("career_planner"),
+                fields=data,
+                ssn=data.get("ssn", ""),
+                barriers=data.get("barriers", []),
+                partner_programs=data.get("partner_programs", []),
+            )
+
+        try:
+            submission = submit_once(
+                user=request.user,
+                token=data["submission_token"],
+                record=register,
+                location=lambda customer: reverse("customers:detail", kwargs={"pk": customer.pk}),
+            )
+        except _PossibleDuplicate as exc:
+            duplicates = exc.duplicates
             messages.warning(
                 request,
                 "This person may already be registered. Check the records listed before registering again.",
             )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            if submission.replayed:
+                messages.info(request, REPLAYED_MESSAGE)
+            else:
+                customer = submission.record
+                messages.success(
+                    request, f"Registered {customer.full_name} as {customer.customer_number}."
+                )
+            return redirect(submission.location)
     return render(request, "customers/customer_form.html", {"form": form, "duplicates": duplicates})
 
 
@@ -149,6 +186,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     form = CustomerForm(request.POST or None, instance=customer, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,13 +197,22 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ssn=data.get("ssn", ""),
                 barriers=data.get("barriers", []),
                 partner_programs=data.get("partner_programs", []),
+                expected_version=data["lock_version"],
             )
+        except EditConflict as exc:
+            conflict = exc
+            rebind_at_current_version(form, exc)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, f"Saved the changes to {customer.full_name}.")
             return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+    return render(
+        request,
+        "customers/customer_form.html",
+        {"form": form, "customer": customer, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,19 +248,26 @@ def customer_documents(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "You may view documents but not upload them.")
             return redirect("customers:documents", pk=customer.pk)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                document = document_upload(
-                    customer=customer,
-                    document_type=form.cleaned_data["document_type"],
-                    upload=form.cleaned_data["file"],
-                    uploaded_by=request.user,
-                    max_mb=settings.MAX_UPLOAD_MB,
+                submission = submit_once(
+                    user=request.user,
+                    token=data["submission_token"],
+                    record=lambda: document_upload(
+                        customer=customer,
+                        document_type=data["document_type"],
+                        upload=data["file"],
+                        uploaded_by=request.user,
+                        max_mb=settings.MAX_UPLOAD_MB,
+                    ),
+                    location=lambda _document: reverse(
+                        "customers:documents", kwargs={"pk": customer.pk}
+                    ),
                 )
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(request, f"Uploaded the {document.document_type}.")
-                return redirect("customers:documents", pk=customer.pk)
+                return recorded(request, submission, f"Uploaded the {data['document_type']}.")
     documents = customer.documents.select_related("document_type", "uploaded_by")
     context = {**_tab_context(customer, "documents"), "form": form, "documents": documents}
     return render(request, "customers/customer_documents.html", context)

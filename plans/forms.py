@@ -1,26 +1,21 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import Div, Fieldset
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 
+from casemgmt.conflicts import VersionedFormMixin
+from casemgmt.forms import InputModelForm, form_helper
+from casemgmt.once import OnceFormMixin
 from casenotes.forms import TWO_WAY_CHOICES
 from casenotes.models import ContactMethod
-from customers.forms import DateInput
+from casenotes.services import BODY_MAX_CHARS
+from customers.forms import DateInput, limit_length
 from customers.models import Barrier
 from plans.models import Assessment, AssessmentType, Goal, Plan, Step
 from services.models import Activity
 
 
-def _helper(*layout: object) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
-
-
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(OnceFormMixin, InputModelForm):
     class Meta:
         model = Assessment
         fields = ["assessment_type", "assessed_on", "scores", "summary"]
@@ -29,10 +24,20 @@ class AssessmentForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assessment_type"].queryset = AssessmentType.objects.filter(active=True)
-        self.helper = _helper()
+        limit_length(self, "summary")
+        self.helper = form_helper()
+
+    def values(self) -> dict[str, object]:
+        """What was entered for the model's fields (not the token or version)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class PlanForm(forms.ModelForm):
+PLAN_TEXT_FIELDS = ["assessment_summary", "strengths", "justification", "supportive_services"]
+
+
+class PlanForm(VersionedFormMixin, InputModelForm):
+    """Changes the plan; carries the version it was opened at."""
+
     barriers = forms.ModelMultipleChoiceField(
         queryset=Barrier.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -42,22 +47,15 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = [
-            "employment_goal",
-            "career_path",
-            "assessment_summary",
-            "strengths",
-            "justification",
-            "supportive_services",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
-            for name in ["assessment_summary", "strengths", "justification", "supportive_services"]
-        }
+        fields = ["employment_goal", "career_path", *PLAN_TEXT_FIELDS]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in PLAN_TEXT_FIELDS}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        if "lock_version" in self.fields:
+            self.fields["lock_version"].initial = self.instance.lock_version
+        limit_length(self, *PLAN_TEXT_FIELDS)
+        self.helper = form_helper(
             Div(
                 Div("employment_goal", css_class="col-md-6"),
                 Div("career_path", css_class="col-md-6"),
@@ -71,10 +69,14 @@ class PlanForm(forms.ModelForm):
         )
 
 
-class PlanDevelopForm(PlanForm):
+class PlanDevelopForm(OnceFormMixin, PlanForm):
+    """Develops the plan: a create form, with the one-time token instead of a version."""
+
+    lock_version = None
     developed_on = forms.DateField(widget=DateInput(), label="Developed with the customer on")
     note_body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=BODY_MAX_CHARS,
         label="Case note for the plan's development (service 205, or 469 for youth)",
         help_text="Who took part, the goals agreed, the services planned, and next steps.",
     )
@@ -85,7 +87,9 @@ class PlanDevelopForm(PlanForm):
         self.helper.layout.fields.append("note_body")
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
+    """Adds a goal (with the one-time token) or changes one (with its version)."""
+
     class Meta:
         model = Goal
         fields = ["statement", "category", "term", "status", "indicator", "justification"]
@@ -96,7 +100,13 @@ class GoalForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        if self.instance.pk:
+            del self.fields["submission_token"]
+            self.fields["lock_version"].initial = self.instance.lock_version
+        else:
+            del self.fields["lock_version"]
+        limit_length(self, "justification")
+        self.helper = form_helper(
             "statement",
             Div(
                 Div("category", css_class="col-md-3"),
@@ -108,11 +118,22 @@ class GoalForm(forms.ModelForm):
             "justification",
         )
 
-    def _post_clean(self) -> None:
-        pass
+    def values(self) -> dict[str, object]:
+        """What was entered for the model's fields (not the token or version)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class StepForm(forms.ModelForm):
+def _not_negative(label: str):  # noqa: ANN202 - a validator
+    def check(value: object) -> None:
+        if value is not None and value < 0:
+            raise forms.ValidationError(f"{label} cannot be negative.", code="min_value")
+
+    return check
+
+
+class StepForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
+    """Adds a step (with the one-time token) or changes one (with its version)."""
+
     barriers = forms.ModelMultipleChoiceField(
         queryset=Barrier.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -136,11 +157,22 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = Activity.objects.filter(active=True)
+        step: Step = self.instance
+        # A step keeps its service even after the matrix retires it.
+        self.fields["activity"].queryset = Activity.objects.filter(
+            Q(active=True) | Q(pk=step.activity_id)
+        )
         self.fields["activity"].label_from_instance = lambda a: f"{a.code} — {a.title}"
-        if self.instance.pk:
-            self.fields["barriers"].initial = list(self.instance.barriers.all())
-        self.helper = _helper(
+        if step.pk:
+            del self.fields["submission_token"]
+            self.fields["lock_version"].initial = step.lock_version
+            self.fields["barriers"].initial = list(step.barriers.all())
+        else:
+            del self.fields["lock_version"]
+        for name, label in (("hours", "Hours"), ("dollar_value", "The dollar value")):
+            self.fields[name].widget.attrs["min"] = "0"
+            self.fields[name].validators.append(_not_negative(label))
+        self.helper = form_helper(
             Div(
                 Div("activity", css_class="col-md-8"),
                 Div("status", css_class="col-md-4"),
@@ -158,11 +190,12 @@ class StepForm(forms.ModelForm):
             Div("barriers", css_class="barrier-columns"),
         )
 
-    def _post_clean(self) -> None:
-        pass
+    def values(self) -> dict[str, object]:
+        """What was entered for the model's fields (not the token or version)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(OnceFormMixin, forms.Form):
     reviewed_on = forms.DateField(widget=DateInput(), label="Reviewed with the customer on")
     contact_method = forms.ChoiceField(
         choices=ContactMethod.choices, initial=ContactMethod.IN_PERSON
@@ -172,13 +205,14 @@ class ReviewForm(forms.Form):
     )
     note_body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=BODY_MAX_CHARS,
         label="IEP review case note",
         help_text="Progress on each goal, changes agreed, and the next review.",
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Div(
                 Div("reviewed_on", css_class="col-md-4"),
                 Div("contact_method", css_class="col-md-4"),
@@ -189,7 +223,7 @@ class ReviewForm(forms.Form):
         )
 
 
-class SignedCopyForm(forms.Form):
+class SignedCopyForm(OnceFormMixin, forms.Form):
     signed_on = forms.DateField(widget=DateInput(), label="Date the customer signed")
     file = forms.FileField(
         label="Signed copy",
@@ -199,4 +233,4 @@ class SignedCopyForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Fieldset("", "signed_on", "file"))
+        self.helper = form_helper(Fieldset("", "signed_on", "file"))

@@ -77,6 +77,13 @@ class Plan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    lock_version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Raised by every change; an edit made from an older one is refused.",
+    )
+
     class Meta:
         verbose_name = "plan"
 
@@ -135,6 +142,13 @@ class Goal(models.Model):
     justification = models.TextField("Justification (from the assessment)", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    lock_version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Raised by every change; an edit made from an older one is refused.",
+    )
+
     class Meta:
         ordering = ["pk"]
         verbose_name = "goal"
@@ -169,6 +183,13 @@ class Step(models.Model):
     hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     provider = models.CharField(max_length=160, blank=True)
     dollar_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+
+    lock_version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Raised by every change; an edit made from an older one is refused.",
+    )
 
     class Meta:
         ordering = ["start_on", "pk"]

@@ -1,6 +1,12 @@
 """Every write to plans. Each change goes through `_change`, which keeps the versions:
 a signed version never changes, so the first change after a signature starts the next
-version and records the revision as another episode of 205 (469 for youth)."""
+version and records the revision as another episode of 205 (469 for youth).
+
+Edits compare with the row as stored, under a lock, and raise its `lock_version`: an
+edit form opened before someone else's save is refused with what they changed
+(EditConflict). Locks are taken plan first, then goal or step, so two edits of one plan
+wait for each other instead of deadlocking.
+"""
 
 import datetime
 from collections.abc import Iterable
@@ -9,10 +15,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from casemgmt.clock import today
+from casemgmt.conflicts import bump, lock_for_edit
 from casemgmt.models import User
 from casenotes.models import NoteType
 from casenotes.services import casenote_create
@@ -28,6 +35,7 @@ from plans.models import (
     PlanKind,
     PlanVersion,
     Step,
+    StepStatus,
 )
 from plans.rules import goal_completion_problem, step_dates_problem
 from services.models import Activity
@@ -113,6 +121,37 @@ def plan_snapshot(plan: Plan) -> dict[str, object]:
 
 def _raise(field: str | None, message: str) -> None:
     raise ValidationError({field: message} if field else message)
+
+
+class PlanAlreadyDeveloped(ValidationError):
+    """The customer has a plan already: another planner developed it first, or the page
+    was opened before it was developed. The plan says by whom, when, and its goal."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        super().__init__(
+            f"{plan.created_by} developed this customer's {plan.short_name} on "
+            f"{plan.developed_on:%m/%d/%Y}. Change that plan instead of developing another."
+        )
+
+
+def _lock_plan(pk: int) -> Plan:
+    return Plan.objects.select_for_update().get(pk=pk)
+
+
+def _save_changes(record: models.Model, names: Iterable[str]) -> None:
+    """Save the named fields and raise the record's version: an edit opened before is refused."""
+    bump(record)
+    record.save(update_fields=[*dict.fromkeys(names), "lock_version"])
+    record.refresh_from_db(fields=["lock_version"])
+
+
+def _needs_agreement_again(old: Activity | None, new: Activity) -> bool:
+    """A step added or moved to or from training or a supportive service changes the
+    training or the supportive needs the customer agreed to (SPEC 4)."""
+    if old is not None and old.pk == new.pk:
+        return False
+    return any(a is not None and (a.is_training or a.is_supportive) for a in (old, new))
 
 
 def _record_plan_service(
@@ -208,9 +247,16 @@ def plan_create(
     note_body: str,
 ) -> Plan:
     """Develop the IEP (ISS for youth) with the customer: records 205 (469) with its note
-    through the service rules, and makes version 1, which needs the customer's signature."""
-    if hasattr(customer, "plan"):
-        _raise(None, "This customer already has a plan. Revise it instead.")
+    through the service rules, and makes version 1, which needs the customer's signature.
+
+    A customer has one plan. The customer's row is locked first, so a second planner
+    developing it at the same moment waits, then finds the first plan
+    (PlanAlreadyDeveloped) and records nothing.
+    """
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    existing = Plan.objects.filter(customer=customer).select_related("created_by").first()
+    if existing is not None:
+        raise PlanAlreadyDeveloped(existing)
     kind = PlanKind.ISS if customer.is_youth else PlanKind.IEP
     _record_plan_service(
         customer=customer,
@@ -235,25 +281,33 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(
-    *, plan: Plan, user: User, fields: dict[str, str], barriers: Iterable[Barrier]
+    *,
+    plan: Plan,
+    user: User,
+    fields: dict[str, str],
+    barriers: Iterable[Barrier],
+    expected_version: int | None = None,
 ) -> Plan:
-    changed = [
-        name for name in PLAN_FIELDS if (fields.get(name) or "").strip() != getattr(plan, name)
-    ]
+    """Change the plan's content. A new employment goal, career path or supportive
+    services plan needs the customer's agreement again."""
+    stored = lock_for_edit(Plan, plan.pk, expected_version=expected_version)
+    entered = {name: (fields.get(name) or "").strip() for name in PLAN_FIELDS if name in fields}
+    changed = [name for name, value in entered.items() if value != getattr(stored, name)]
     barriers = list(barriers)
-    barriers_changed = {b.pk for b in barriers} != set(plan.barriers.values_list("pk", flat=True))
+    barriers_changed = {b.pk for b in barriers} != set(stored.barriers.values_list("pk", flat=True))
     if not changed and not barriers_changed:
-        return plan
+        return stored
     significant = bool(SIGNIFICANT_PLAN_FIELDS & set(changed))
     labels = [str(Plan._meta.get_field(n).verbose_name) for n in changed] + (
         ["barriers"] if barriers_changed else []
     )
-    with _change(plan, user=user, what=f"changed {', '.join(labels)}", significant=significant):
+    with _change(stored, user=user, what=f"changed {', '.join(labels)}", significant=significant):
         for name in changed:
-            setattr(plan, name, (fields.get(name) or "").strip())
-        plan.save(update_fields=changed)
-        plan.barriers.set(barriers)
-    return plan
+            setattr(stored, name, entered[name])
+        _save_changes(stored, changed)
+        if barriers_changed:
+            stored.barriers.set(barriers)
+    return stored
 
 
 def _goal_checks(goal: Goal, status: str) -> None:
@@ -268,8 +322,9 @@ def _goal_checks(goal: Goal, status: str) -> None:
 @transaction.atomic
 def goal_create(*, plan: Plan, user: User, fields: dict[str, str]) -> Goal:
     """A new goal is a significant change: the customer agrees to it again."""
-    goal = Goal(plan=plan, customer=plan.customer, **fields)
-    goal.full_clean(exclude=["plan", "customer"])
+    plan = _lock_plan(plan.pk)
+    goal = Goal(plan=plan, customer_id=plan.customer_id, **fields)
+    goal.full_clean(exclude=["plan", "customer", "lock_version"])
     if goal.status == GoalStatus.COMPLETE:
         _raise("status", "A new goal has no completed steps yet; it cannot start complete.")
     with _change(plan, user=user, what=f"new goal: {goal.statement}", significant=True):
@@ -278,25 +333,31 @@ def goal_create(*, plan: Plan, user: User, fields: dict[str, str]) -> Goal:
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, user: User, fields: dict[str, str]) -> Goal:
+def goal_update(
+    *, goal: Goal, user: User, fields: dict[str, str], expected_version: int | None = None
+) -> Goal:
     """A goal going off track, or a new training or employment goal, needs agreement again."""
-    stored = Goal.objects.get(pk=goal.pk)
-    old_status, old_statement = stored.status, stored.statement
-    if all(getattr(stored, name) == value for name, value in fields.items()):
+    plan = _lock_plan(goal.plan_id)
+    stored = lock_for_edit(Goal, goal.pk, expected_version=expected_version)
+    changed = [name for name, value in fields.items() if getattr(stored, name) != value]
+    if not changed:
         return stored  # a save without a change must not start a version
-    for name, value in fields.items():
-        setattr(goal, name, value)
-    goal.full_clean(exclude=["plan", "customer"])
-    _goal_checks(goal, goal.status)
-    significant = (goal.status == GoalStatus.OFF_TRACK and old_status != GoalStatus.OFF_TRACK) or (
-        goal.statement != old_statement
-        and goal.category in (GoalCategory.EDUCATION, GoalCategory.CAREER)
+    old_status, old_statement = stored.status, stored.statement
+    for name in changed:
+        setattr(stored, name, fields[name])
+    stored.full_clean(exclude=["plan", "customer", "lock_version"])
+    _goal_checks(stored, stored.status)
+    significant = (
+        stored.status == GoalStatus.OFF_TRACK and old_status != GoalStatus.OFF_TRACK
+    ) or (
+        stored.statement != old_statement
+        and stored.category in (GoalCategory.EDUCATION, GoalCategory.CAREER)
     )
     with _change(
-        goal.plan, user=user, what=f"goal updated: {goal.statement}", significant=significant
+        plan, user=user, what=f"goal updated: {stored.statement}", significant=significant
     ):
-        goal.save()
-    return goal
+        _save_changes(stored, changed)
+    return stored
 
 
 @transaction.atomic
@@ -307,34 +368,48 @@ def step_save(
     fields: dict[str, object],
     barriers: Iterable[Barrier],
     step: Step | None = None,
+    expected_version: int | None = None,
 ) -> Step:
-    """Add or change a step (objective). A supportive service added changes supportive needs."""
-    problem = step_dates_problem(start_on=fields.get("start_on"), due_on=fields.get("due_on"))  # type: ignore[arg-type]
+    """Add or change a step (objective). A training or supportive service added, or a
+    step moved to or from one, changes the training or supportive needs: the customer
+    agrees again."""
+    plan = _lock_plan(goal.plan_id)
+    creating = step is None
+    if creating:
+        stored = Step(goal=goal, customer_id=goal.customer_id)
+        old_activity = None
+    else:
+        stored = lock_for_edit(Step, step.pk, expected_version=expected_version)
+        old_activity = stored.activity
+    barriers = list(barriers)
+    changed = [name for name, value in fields.items() if creating or getattr(stored, name) != value]
+    barriers_changed = {b.pk for b in barriers} != (
+        set() if creating else set(stored.barriers.values_list("pk", flat=True))
+    )
+    if not creating and not changed and not barriers_changed:
+        return stored  # a save without a change must not start a version
+    for name in changed:
+        setattr(stored, name, fields[name])
+    problem = step_dates_problem(start_on=stored.start_on, due_on=stored.due_on)
     if problem:
         _raise("due_on", problem)
-    creating = step is None
-    step = step or Step(goal=goal, customer=goal.customer)
-    old_activity_id = step.activity_id
-    barriers = list(barriers)
-    stored = None if creating else Step.objects.get(pk=step.pk)
-    unchanged = stored is not None and all(
-        getattr(stored, name) == value for name, value in fields.items()
-    )
-    if unchanged and {b.pk for b in barriers} == set(step.barriers.values_list("pk", flat=True)):
-        return step  # a save without a change must not start a version
-    for name, value in fields.items():
-        setattr(step, name, value)
-    significant = step.activity.is_supportive and (creating or step.activity_id != old_activity_id)
-    what = (
-        f"{'new' if creating else 'updated'} step {step.activity.code} under goal: {goal.statement}"
-    )
-    with _change(goal.plan, user=user, what=what, significant=significant):
-        step.save()
-        step.barriers.set(barriers)
-        if goal.status == GoalStatus.COMPLETE and step.status != "complete":
-            goal.status = GoalStatus.ON_TRACK
-            goal.save(update_fields=["status"])
-    return step
+    stored.full_clean(exclude=["goal", "customer", "lock_version"])
+    what = f"{'new' if creating else 'updated'} step {stored.activity.code} under goal: {goal.statement}"
+    significant = _needs_agreement_again(old_activity, stored.activity)
+    with _change(plan, user=user, what=what, significant=significant):
+        if creating:
+            stored.save()
+        else:
+            _save_changes(stored, changed)
+        if barriers_changed:
+            stored.barriers.set(barriers)
+        if stored.status != StepStatus.COMPLETE:
+            # An open step reopens its goal.
+            parent = Goal.objects.select_for_update().get(pk=stored.goal_id)
+            if parent.status == GoalStatus.COMPLETE:
+                parent.status = GoalStatus.ON_TRACK
+                _save_changes(parent, ["status"])
+    return stored
 
 
 @transaction.atomic
@@ -348,24 +423,25 @@ def plan_review(
     two_way: bool,
 ) -> Plan:
     """Review the plan with the customer (at least every 90 days), with an IEP review note."""
-    if reviewed_on > today(plan.customer.office.time_zone):
+    stored = _lock_plan(plan.pk)
+    if reviewed_on > today(stored.customer.office.time_zone):
         _raise("reviewed_on", "A review is recorded once held: the date cannot be in the future.")
-    if reviewed_on < plan.developed_on:
+    if reviewed_on < stored.developed_on:
         _raise("reviewed_on", "The review date is before the plan was developed.")
     casenote_create(
-        customer=plan.customer,
+        customer=stored.customer,
         author=user,
         contact_date=reviewed_on,
-        subject=f"Service Strategy/{plan.short_name} Review",
+        subject=f"Service Strategy/{stored.short_name} Review",
         body=note_body,
         contact_method=contact_method,
         two_way=two_way,
         note_type=NoteType.IEP,
     )
-    if plan.last_reviewed_on is None or reviewed_on > plan.last_reviewed_on:
-        plan.last_reviewed_on = reviewed_on
-        plan.save(update_fields=["last_reviewed_on"])
-    return plan
+    if stored.last_reviewed_on is None or reviewed_on > stored.last_reviewed_on:
+        stored.last_reviewed_on = reviewed_on
+        _save_changes(stored, ["last_reviewed_on"])
+    return stored
 
 
 @transaction.atomic
@@ -377,7 +453,12 @@ def plan_version_sign(
     uploaded_by: User,
     max_mb: int,
 ) -> PlanVersion:
-    """Attach the signed customer copy to that version; it never changes afterwards."""
+    """Attach the signed customer copy to that version; it never changes afterwards.
+
+    The plan's own version is not raised: signing changes nothing a person edits, and an
+    edit opened before it simply starts the next version (see `_change`).
+    """
+    plan = _lock_plan(version.plan_id)  # the order `_change` locks in: plan, then version
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_signed:
         _raise(
@@ -407,7 +488,6 @@ def plan_version_sign(
     version.signed_uploaded_by = uploaded_by
     version.signed_uploaded_at = timezone.now()
     version.save()
-    plan = version.plan
     plan.needs_agreement = False
     plan.save(update_fields=["needs_agreement"])
     return version
@@ -423,8 +503,6 @@ def plan_version_mark_printed(version: PlanVersion) -> None:
 
 def plan_meets_open_goal_rule(plan: Plan) -> bool:
     """At least one open goal with at least one open objective (SPEC 4)."""
-    from plans.models import StepStatus
-
     return (
         plan.goals.exclude(status=GoalStatus.COMPLETE)
         .filter(steps__status__in=[StepStatus.PLANNED, StepStatus.IN_PROGRESS])

@@ -3,12 +3,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casemgmt.clock import today
+from casemgmt.conflicts import EditConflict, rebind_at_current_version
 from casemgmt.decorators import requires
 from casemgmt.forms import attach_errors
+from casemgmt.once import submit_once
+from customers.models import Customer
 from customers.selectors import customer_get_visible
+from customers.views import recorded
 from plans.forms import (
     AssessmentForm,
     GoalForm,
@@ -30,6 +35,7 @@ from plans.selectors import (
 )
 from plans.services import (
     PLAN_FIELDS,
+    PlanAlreadyDeveloped,
     assessment_create,
     goal_create,
     goal_update,
@@ -48,6 +54,17 @@ CHANGE = ("customers.view_customer", "plans.change_plan")
 
 def _context(customer, **extra: object) -> dict[str, object]:  # noqa: ANN001
     return {"customer": customer, "tab": "plan", **extra}
+
+
+def _form_page(
+    request: HttpRequest, customer: Customer, *, status: int = 200, **context: object
+) -> HttpResponse:
+    return render(request, "plans/plan_form.html", _context(customer, **context), status=status)
+
+
+def _plan_url(customer: Customer, anchor: str = "") -> str:
+    url = reverse("plans:detail", kwargs={"pk": customer.pk})
+    return f"{url}#{anchor}" if anchor else url
 
 
 @require_GET
@@ -80,7 +97,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("customers.view_customer", "plans.add_plan")
 def plan_develop(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
-    if plan_for(customer) is not None:
+    title = "Develop the plan"
+    if request.method == "GET" and plan_for(customer) is not None:
         messages.info(request, "This customer already has a plan; change it from the plan tab.")
         return redirect("plans:detail", pk=customer.pk)
     form = PlanDevelopForm(
@@ -89,22 +107,31 @@ def plan_develop(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan_create(
-                customer=customer,
-                created_by=request.user,
-                developed_on=data["developed_on"],
-                fields={name: data.get(name, "") for name in PLAN_FIELDS},
-                barriers=data.get("barriers") or [],
-                note_body=data["note_body"],
+            submission = submit_once(
+                user=request.user,
+                token=data["submission_token"],
+                record=lambda: plan_create(
+                    customer=customer,
+                    created_by=request.user,
+                    developed_on=data["developed_on"],
+                    fields={name: data.get(name, "") for name in PLAN_FIELDS},
+                    barriers=data.get("barriers") or [],
+                    note_body=data["note_body"],
+                ),
+                location=lambda _plan: _plan_url(customer),
+            )
+        except PlanAlreadyDeveloped as exc:
+            # What this planner typed stays on the page, beside the plan that was kept.
+            return _form_page(
+                request, customer, form=form, title=title, existing_plan=exc.plan, status=409
             )
         except ValidationError as exc:
             attach_errors(form, exc, {"note_body": "note_body", "note": "note_body"})
         else:
-            messages.success(request, "Plan developed. Print the customer copy for signature.")
-            return redirect("plans:detail", pk=customer.pk)
-    return render(
-        request, "plans/plan_form.html", _context(customer, form=form, title="Develop the plan")
-    )
+            return recorded(
+                request, submission, "Plan developed. Print the customer copy for signature."
+            )
+    return _form_page(request, customer, form=form, title=title)
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,6 +142,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(
         request.POST or None, instance=plan, initial={"barriers": list(plan.barriers.all())}
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -123,14 +151,23 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 fields={name: data.get(name, "") for name in PLAN_FIELDS},
                 barriers=data.get("barriers") or [],
+                expected_version=data["lock_version"],
             )
+        except EditConflict as exc:
+            conflict = exc
+            rebind_at_current_version(form, exc)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, "Plan saved.")
             return redirect("plans:detail", pk=customer.pk)
-    return render(
-        request, "plans/plan_form.html", _context(customer, form=form, title="Change the plan")
+    return _form_page(
+        request,
+        customer,
+        form=form,
+        title="Change the plan",
+        conflict=conflict,
+        status=409 if conflict else 200,
     )
 
 
@@ -141,20 +178,39 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
     plan = plan_required(customer)
     goal = goal_get(plan=plan, pk=goal_pk) if goal_pk else None
     form = GoalForm(request.POST or None, instance=goal)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in GoalForm.Meta.fields}
         try:
             if goal is None:
-                goal_create(plan=plan, user=request.user, fields=fields)
-            else:
-                goal_update(goal=goal, user=request.user, fields=fields)
+                submission = submit_once(
+                    user=request.user,
+                    token=form.cleaned_data["submission_token"],
+                    record=lambda: goal_create(plan=plan, user=request.user, fields=form.values()),
+                    location=lambda new: _plan_url(customer, f"goal-{new.pk}"),
+                )
+                return recorded(request, submission, "Goal added.")
+            goal_update(
+                goal=goal,
+                user=request.user,
+                fields=form.values(),
+                expected_version=form.cleaned_data["lock_version"],
+            )
+        except EditConflict as exc:
+            conflict = exc
+            rebind_at_current_version(form, exc)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, "Goal saved.")
-            return redirect("plans:detail", pk=customer.pk)
-    title = "Add a goal" if goal is None else "Change the goal"
-    return render(request, "plans/plan_form.html", _context(customer, form=form, title=title))
+            return redirect(_plan_url(customer, f"goal-{goal.pk}"))
+    return _form_page(
+        request,
+        customer,
+        form=form,
+        title="Add a goal" if goal is None else "Change the goal",
+        conflict=conflict,
+        status=409 if conflict else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,23 +223,47 @@ def step_edit(
     step = step_get(plan=plan, pk=step_pk) if step_pk else None
     goal = step.goal if step else goal_get(plan=plan, pk=goal_pk)
     form = StepForm(request.POST or None, instance=step)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in StepForm.Meta.fields}
         try:
+            if step is None:
+                submission = submit_once(
+                    user=request.user,
+                    token=form.cleaned_data["submission_token"],
+                    record=lambda: step_save(
+                        goal=goal,
+                        user=request.user,
+                        fields=form.values(),
+                        barriers=form.cleaned_data["barriers"],
+                    ),
+                    location=lambda new: _plan_url(customer, f"step-{new.pk}"),
+                )
+                return recorded(request, submission, "Step added.")
             step_save(
                 goal=goal,
                 user=request.user,
-                fields=fields,
+                fields=form.values(),
                 barriers=form.cleaned_data["barriers"],
                 step=step,
+                expected_version=form.cleaned_data["lock_version"],
             )
+        except EditConflict as exc:
+            conflict = exc
+            rebind_at_current_version(form, exc)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, "Step saved.")
-            return redirect("plans:detail", pk=customer.pk)
+            return redirect(_plan_url(customer, f"step-{step.pk}"))
     title = f"{'Add a step to' if step is None else 'Change a step of'} the goal: {goal.statement}"
-    return render(request, "plans/plan_form.html", _context(customer, form=form, title=title))
+    return _form_page(
+        request,
+        customer,
+        form=form,
+        title=title,
+        conflict=conflict,
+        status=409 if conflict else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,22 +277,24 @@ def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            plan_review(
-                plan=plan,
+            submission = submit_once(
                 user=request.user,
-                reviewed_on=data["reviewed_on"],
-                note_body=data["note_body"],
-                contact_method=data["contact_method"],
-                two_way=data["two_way"] == "yes",
+                token=data["submission_token"],
+                record=lambda: plan_review(
+                    plan=plan,
+                    user=request.user,
+                    reviewed_on=data["reviewed_on"],
+                    note_body=data["note_body"],
+                    contact_method=data["contact_method"],
+                    two_way=data["two_way"] == "yes",
+                ),
+                location=lambda _plan: _plan_url(customer),
             )
         except ValidationError as exc:
             attach_errors(form, exc, {"body": "note_body"})
         else:
-            messages.success(request, "Review recorded with its case note.")
-            return redirect("plans:detail", pk=customer.pk)
-    return render(
-        request, "plans/plan_form.html", _context(customer, form=form, title="Review the plan")
-    )
+            return recorded(request, submission, "Review recorded with its case note.")
+    return _form_page(request, customer, form=form, title="Review the plan")
 
 
 @require_GET
@@ -243,23 +325,28 @@ def version_sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         initial={"signed_on": today(customer.office.time_zone)},
     )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            plan_version_sign(
-                version=version,
-                upload=form.cleaned_data["file"],
-                signed_on=form.cleaned_data["signed_on"],
-                uploaded_by=request.user,
-                max_mb=settings.MAX_UPLOAD_MB,
+            submission = submit_once(
+                user=request.user,
+                token=data["submission_token"],
+                record=lambda: plan_version_sign(
+                    version=version,
+                    upload=data["file"],
+                    signed_on=data["signed_on"],
+                    uploaded_by=request.user,
+                    max_mb=settings.MAX_UPLOAD_MB,
+                ),
+                location=lambda _version: _plan_url(customer),
             )
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, f"Signed copy attached to version {version.number}.")
-            return redirect("plans:detail", pk=customer.pk)
+            return recorded(
+                request, submission, f"Signed copy attached to version {version.number}."
+            )
     title = f"Upload the signed copy of version {version.number}"
-    return render(
-        request, "plans/plan_form.html", _context(customer, form=form, title=title, multipart=True)
-    )
+    return _form_page(request, customer, form=form, title=title, multipart=True)
 
 
 @require_GET
@@ -295,16 +382,23 @@ def assessments(request: HttpRequest, pk: int) -> HttpResponse:
 
             raise PermissionDenied
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                assessment_create(customer=customer, entered_by=request.user, **data)
+                submission = submit_once(
+                    user=request.user,
+                    token=form.cleaned_data["submission_token"],
+                    record=lambda: assessment_create(
+                        customer=customer, entered_by=request.user, **form.values()
+                    ),
+                    location=lambda _assessment: _plan_url(customer, "assessments-heading"),
+                )
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
-                messages.success(request, f"Recorded the {data['assessment_type']} assessment.")
-                return redirect("plans:detail", pk=customer.pk)
-    return render(
-        request,
-        "plans/plan_form.html",
-        _context(customer, form=form if can_add else None, title="Record an assessment"),
+                return recorded(
+                    request,
+                    submission,
+                    f"Recorded the {form.cleaned_data['assessment_type']} assessment.",
+                )
+    return _form_page(
+        request, customer, form=form if can_add else None, title="Record an assessment"
     )

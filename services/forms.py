@@ -1,10 +1,15 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset
 from django import forms
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.db.models import Q
 from django.urls import reverse
 
+from casemgmt.conflicts import VersionedFormMixin
+from casemgmt.forms import InputModelForm, form_helper
+from casemgmt.once import OnceFormMixin
 from casenotes.forms import TWO_WAY_CHOICES, guide_check_attrs, late_check_attrs
 from casenotes.models import ContactMethod, NoteType
+from casenotes.services import BODY_MAX_CHARS
 from customers.forms import DateInput
 from customers.models import Barrier, Customer
 from services.models import Activity, CompletionStatus, ServiceRecord
@@ -14,8 +19,6 @@ from services.services import NoteDraft
 def activity_choices(q: str = "") -> list[tuple[str, str]]:
     activities = Activity.objects.filter(active=True)
     if q:
-        from django.db.models import Q
-
         activities = activities.filter(
             Q(code__startswith=q.strip()) | Q(title__icontains=q.strip())
         )
@@ -25,10 +28,19 @@ def activity_choices(q: str = "") -> list[tuple[str, str]]:
     ]
 
 
-class ServiceRecordForm(forms.ModelForm):
+NOTES_MAX_CHARS = 2_000
+
+
+def _goals_of(customer: Customer):  # noqa: ANN202 - a QuerySet of plans.Goal
+    # The plan's goals, reached through the model's own relation: plans sits above services.
+    return ServiceRecord._meta.get_field("goal").related_model.objects.filter(customer=customer)
+
+
+class ServiceRecordForm(OnceFormMixin, InputModelForm):
     activity_search = forms.CharField(
         label="Find an activity by code or title",
         required=False,
+        max_length=100,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "placeholder": "e.g. 205 or workshop"}
         ),
@@ -40,6 +52,7 @@ class ServiceRecordForm(forms.ModelForm):
     note_body = forms.CharField(
         label="Case note",
         required=False,
+        max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Required for same-day services. Who, what, where, when, why and how, in the third person.",
     )
@@ -80,14 +93,17 @@ class ServiceRecordForm(forms.ModelForm):
         self.customer = customer
         self.fields["activity"].queryset = Activity.objects.filter(active=True)
         self.fields["activity"].choices = [("", "Choose an activity"), *activity_choices()]
-        from plans.models import Goal
-
-        self.fields["goal"].queryset = Goal.objects.filter(customer=customer)
+        self.fields["goal"].queryset = _goals_of(customer)
         self.fields["goal"].label = "Plan goal it serves"
         self.fields["goal"].required = False
         self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
         self.fields["barriers"].required = False
         self.fields["barriers"].label = "Barriers addressed"
+        self.fields["notes"].max_length = NOTES_MAX_CHARS
+        self.fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
+        for name in ("weekly_hours", "dollar_value"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
         self.fields["completion_status"].help_text = "With the end date, when the service closes."
         self.fields[
             "ended_on"
@@ -105,10 +121,7 @@ class ServiceRecordForm(forms.ModelForm):
             late_check_attrs(customer, **{"hx-include": "[name=start_is_projected]"})
         )
         self.fields["note_body"].widget.attrs.update(guide_check_attrs(customer))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Fieldset(
                 "Service",
                 Div(
@@ -182,10 +195,6 @@ class ServiceRecordForm(forms.ModelForm):
             note_type=data["note_type"],
         )
 
-    def _post_clean(self) -> None:
-        # The service function validates the record; the model is never saved from here.
-        pass
-
 
 class CloseForm(forms.Form):
     ended_on = forms.DateField(widget=DateInput(), label="End date")
@@ -194,8 +203,100 @@ class CloseForm(forms.Form):
     )
 
 
+class ServiceCorrectForm(VersionedFormMixin, InputModelForm):
+    """Corrects a recorded service. Every field starts at what is stored."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        label="Reason for the correction",
+        help_text="Kept in the update log with the values as they were, for example: wrong start date typed.",
+    )
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "activity",
+            "started_on",
+            "start_is_projected",
+            "planned_end_on",
+            "ended_on",
+            "completion_status",
+            "barriers",
+            "provider",
+            "provider_name",
+            "weekly_hours",
+            "dollar_value",
+            "notes",
+            "goal",
+        ]
+        widgets = ServiceRecordForm.Meta.widgets
+
+    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        record: ServiceRecord = self.instance
+        self.fields["lock_version"].initial = record.lock_version
+        self.fields["activity"].queryset = Activity.objects.filter(
+            Q(active=True) | Q(pk=record.activity_id)
+        )
+        self.fields["goal"].queryset = _goals_of(customer)
+        self.fields["goal"].label = "Plan goal it serves"
+        self.fields["goal"].required = False
+        self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
+        self.fields["barriers"].required = False
+        self.fields["barriers"].label = "Barriers addressed"
+        self.fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
+        for name in ("weekly_hours", "dollar_value"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
+        if record.is_open:
+            del self.fields["ended_on"]
+            del self.fields["completion_status"]
+        self.helper = form_helper(
+            "reason",
+            "activity",
+            Div(
+                Div("started_on", css_class="col-md-4"),
+                Div("start_is_projected", css_class="col-md-4 pt-md-4"),
+                Div("planned_end_on", css_class="col-md-4"),
+                css_class="row",
+            ),
+            *(
+                []
+                if record.is_open
+                else [
+                    Div(
+                        Div("ended_on", css_class="col-md-4"),
+                        Div("completion_status", css_class="col-md-4"),
+                        css_class="row",
+                    )
+                ]
+            ),
+            Div(
+                Div("provider", css_class="col-md-4"),
+                Div("provider_name", css_class="col-md-8"),
+                css_class="row",
+            ),
+            Div(
+                Div("weekly_hours", css_class="col-md-4"),
+                Div("dollar_value", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "goal",
+            Div("barriers", css_class="barrier-columns"),
+            "notes",
+        )
+
+    def correction(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            name: data[name] for name in self.Meta.fields if name in data and name != "barriers"
+        }
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the update log, for example: closed by mistake, training extended.",
     )

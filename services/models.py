@@ -133,6 +133,13 @@ class ServiceRecord(models.Model):
     reopen_reason = models.TextField(blank=True)
     legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
+    lock_version = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Raised by every change; an edit made from an older one is refused.",
+    )
+
     class Meta:
         verbose_name = "service"
         indexes = [
@@ -142,7 +149,10 @@ class ServiceRecord(models.Model):
             models.Index(fields=["entered_at"]),
             models.Index(fields=["closed_at"]),
         ]
-        permissions = [("reopen_servicerecord", "Reopens a closed service with a reason")]
+        permissions = [
+            ("reopen_servicerecord", "Reopens a closed service with a reason"),
+            ("correct_any_servicerecord", "Corrects any service, at any time, with a reason"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.activity.code} from {self.started_on:%m/%d/%Y}"

@@ -10,28 +10,6 @@ from dataclasses import dataclass
 from customers.models import Customer, Program, Status
 from services.models import Activity, ActivityProgram, Provides, ServiceRecord
 
-ENTRY_DEADLINE_DAYS = 10
-
-
-def entered_late(*, event_date: datetime.date, entered_on: datetime.date) -> bool:
-    """10-day entry rule: entered more than 10 days after the service or contact date.
-
-    Day 10 is on time; day 11 is late.
-    """
-    return (entered_on - event_date).days > ENTRY_DEADLINE_DAYS
-
-
-def late_entry_warning(
-    *, event_date: datetime.date | None, entered_on: datetime.date, what: str
-) -> str:
-    if event_date is None or not entered_late(event_date=event_date, entered_on=entered_on):
-        return ""
-    days = (entered_on - event_date).days
-    return (
-        f"This {what} is dated {days} days ago. It will be saved and marked late: "
-        f"the 10-day entry rule asks for entry within {ENTRY_DEADLINE_DAYS} days."
-    )
-
 
 @dataclass(frozen=True)
 class ServiceDraft:
@@ -246,3 +224,26 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
             )
         )
     return problems
+
+
+def service_correction_problem(
+    *,
+    author_id: int,
+    entered_on: datetime.date,
+    user_id: int,
+    may_correct_any: bool,
+    on: datetime.date,
+    window_days: int,
+) -> str | None:
+    """Who may correct a service: its author, for `window_days` after entering it (the
+    region's policy), and a supervisor at any time. Day `window_days` is still open."""
+    if may_correct_any:
+        return None
+    if user_id != author_id:
+        return "Only the staff member who entered this service, or a supervisor, can correct it."
+    if (on - entered_on).days > window_days:
+        return (
+            f"Services can be corrected by their author for {window_days} days after entry; "
+            f"this one was entered on {_fmt(entered_on)}. Ask a supervisor to correct it."
+        )
+    return None

@@ -1,25 +1,26 @@
 """Every write to service records, each in a transaction, each through the rules."""
 
 import datetime
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import pghistory
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from casemgmt.clock import today
+from casemgmt.conflicts import bump, lock_for_edit
+from casemgmt.entry import entered_late, entry_date, entry_deadline_days
 from casemgmt.errors import refuse
-from casemgmt.models import User
+from casemgmt.models import Policy, User
 from casenotes.models import NoteType
 from casenotes.services import casenote_create, casenote_problems
 from customers.models import Barrier, Customer, Status
 from services.models import Activity, CompletionStatus, Provider, ServiceRecord
-from services.rules import ServiceDraft, entered_late, service_problems
+from services.rules import ServiceDraft, service_correction_problem, service_problems
 
 if TYPE_CHECKING:
     from plans.models import Goal
@@ -38,7 +39,15 @@ class NoteDraft:
 
 
 def _entry_date(customer: Customer, at: datetime.datetime) -> datetime.date:
-    return timezone.localtime(at, timezone=zoneinfo.ZoneInfo(customer.office.time_zone)).date()
+    return entry_date(customer.office, at)
+
+
+def _late(customer: Customer, *, event_date: datetime.date, at: datetime.datetime) -> bool:
+    return entered_late(
+        event_date=event_date,
+        entered_on=_entry_date(customer, at),
+        deadline_days=entry_deadline_days(customer.office),
+    )
 
 
 @transaction.atomic
@@ -101,6 +110,7 @@ def service_record_create(
                 subject=note.subject,
                 body=note.body,
                 service=None,
+                note_type=note.note_type,
             )
         ]
     if goal is not None and goal.customer_id != customer.pk:
@@ -126,7 +136,7 @@ def service_record_create(
         entered_by=entered_by,
         entered_at=entered_at,
         entered_late=not start_is_projected
-        and entered_late(event_date=started_on, entered_on=entered_on),
+        and _late(customer, event_date=started_on, at=entered_at),
         closed_by=entered_by if ended_on else None,
         closed_at=entered_at if ended_on else None,
         legacy_id=legacy_id,
@@ -187,8 +197,10 @@ def service_record_close(
     record.completion_status = completion_status
     record.closed_by = closed_by
     record.closed_at = now
-    record.closed_late = entered_late(event_date=ended_on, entered_on=_entry_date(customer, now))
+    record.closed_late = _late(customer, event_date=ended_on, at=now)
+    bump(record)
     record.save()
+    record.refresh_from_db()
     return record
 
 
@@ -212,6 +224,139 @@ def service_record_reopen(
     record.closed_at = None
     record.closed_late = False
     record.reopen_reason = reason.strip()
+    bump(record)
     with pghistory.context(reason=reason.strip(), reopened_by=reopened_by.pk):
         record.save()
+    record.refresh_from_db()
+    return record
+
+
+CORRECTABLE_FIELDS = [
+    "activity",
+    "started_on",
+    "start_is_projected",
+    "planned_end_on",
+    "ended_on",
+    "completion_status",
+    "provider",
+    "provider_name",
+    "weekly_hours",
+    "dollar_value",
+    "notes",
+    "goal",
+]
+
+
+def service_correction_allowed(*, record: ServiceRecord, user: User) -> str | None:
+    """None when `user` may correct `record` today; else the reason they may not."""
+    customer = record.customer
+    return service_correction_problem(
+        author_id=record.entered_by_id,
+        entered_on=_entry_date(customer, record.entered_at),
+        user_id=user.pk,
+        may_correct_any=user.has_perm("services.correct_any_servicerecord"),
+        on=today(customer.office.time_zone),
+        window_days=Policy.for_region(customer.office.region_id).service_correction_days,
+    )
+
+
+@transaction.atomic
+def service_record_correct(
+    *,
+    record: ServiceRecord,
+    corrected_by: User,
+    reason: str,
+    fields: dict[str, object],
+    barriers: Iterable[Barrier],
+    expected_version: int | None = None,
+) -> ServiceRecord:
+    """Correct a wrong date, activity, hours or other detail of a recorded service.
+
+    The service rules run again on the corrected record; the original values stay in the
+    update log with the reason; an entry that was late stays late. An open service stays
+    open and a closed one closed: closing and reopening have their own actions.
+    """
+    problem = service_correction_allowed(record=record, user=corrected_by)
+    if problem:
+        raise PermissionDenied(problem)
+    if not reason.strip():
+        refuse([("reason", "Give the reason for the correction; it is kept in the update log.")])
+    record = lock_for_edit(ServiceRecord, record.pk, expected_version=expected_version)
+    customer = record.customer
+    new = {name: fields.get(name, getattr(record, name)) for name in CORRECTABLE_FIELDS}
+    activity: Activity = new["activity"]  # type: ignore[assignment]
+    if activity.same_day and new["ended_on"] is None and not new["start_is_projected"]:
+        new["ended_on"] = new["started_on"]
+    if activity.same_day and not new["completion_status"] and new["ended_on"] is not None:
+        new["completion_status"] = CompletionStatus.SUCCESSFUL
+    problems = service_problems(
+        ServiceDraft(
+            customer=customer,
+            activity=activity,
+            started_on=new["started_on"],  # type: ignore[arg-type]
+            start_is_projected=bool(new["start_is_projected"]),
+            ended_on=new["ended_on"],  # type: ignore[arg-type]
+            completion_status=str(new["completion_status"] or ""),
+            planned_end_on=new["planned_end_on"],  # type: ignore[arg-type]
+            record_pk=record.pk,
+        ),
+        today=today(customer.office.time_zone),
+    )
+    if record.is_open and new["ended_on"] is not None and not activity.same_day:
+        problems.append(("ended_on", "This service is open: close it with Close, not here."))
+    if not record.is_open and new["ended_on"] is None:
+        problems.append(
+            (
+                "ended_on",
+                "This service is closed: keep an end date, or ask a supervisor to reopen it.",
+            )
+        )
+    if activity.same_day and not record.case_notes.exists():
+        problems.append(
+            (
+                "activity",
+                f"{activity.title} ({activity.code}) is a same-day service and needs its case note: "
+                "write the note first, then correct the service.",
+            )
+        )
+    goal = new["goal"]
+    if goal is not None and goal.customer_id != customer.pk:  # type: ignore[attr-defined]
+        problems.append(("goal", "The goal belongs to another customer's plan."))
+    if new["provider"] == Provider.OUTSIDE and not str(new["provider_name"] or "").strip():
+        problems.append(("provider_name", "Name the outside provider."))
+    refuse(problems)
+
+    barriers = list(barriers)
+    changed = [name for name in CORRECTABLE_FIELDS if new[name] != getattr(record, name)]
+    if not changed and {b.pk for b in barriers} == set(
+        record.barriers.values_list("pk", flat=True)
+    ):
+        raise ValidationError("Nothing was changed: the service already holds these values.")
+    for name in changed:
+        setattr(record, name, new[name])
+    if new["provider"] != Provider.OUTSIDE:
+        record.provider_name = ""
+    # Late stays late: a correction never washes away the 10-day flag.
+    record.entered_late = record.entered_late or (
+        not record.start_is_projected
+        and _late(customer, event_date=record.started_on, at=record.entered_at)
+    )
+    if record.closed_at is not None and record.ended_on is not None:
+        record.closed_late = record.closed_late or _late(
+            customer, event_date=record.ended_on, at=record.closed_at
+        )
+    if record.ended_on is not None and record.closed_at is None:  # a same-day correction
+        record.closed_by, record.closed_at = corrected_by, timezone.now()
+    bump(record)
+    with pghistory.context(reason=f"Corrected: {reason.strip()}"):
+        record.save()
+        record.barriers.set(barriers)
+    if (
+        activity.extends_exit_window
+        and not record.start_is_projected
+        and customer.status == Status.APPLICANT
+    ):
+        customer.status = Status.PARTICIPANT
+        customer.save(update_fields=["status", "updated_at"])
+    record.refresh_from_db()
     return record

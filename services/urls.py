@@ -13,5 +13,10 @@ urlpatterns = [
     path(
         "customers/<int:pk>/services/<int:service_pk>/reopen/", views.service_reopen, name="reopen"
     ),
+    path(
+        "customers/<int:pk>/services/<int:service_pk>/correct/",
+        views.service_correct,
+        name="correct",
+    ),
     path("services/activities/", views.activity_options, name="activity_options"),
 ]

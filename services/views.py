@@ -1,18 +1,34 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casemgmt.clock import today
+from casemgmt.conflicts import EditConflict, rebind_at_current_version
 from casemgmt.decorators import requires
+from casemgmt.entry import entry_deadline_days, late_entry_warning
 from casemgmt.forms import attach_errors
+from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
 from customers.selectors import customer_get_visible
-from services.forms import ERROR_FIELDS, CloseForm, ReopenForm, ServiceRecordForm, activity_choices
-from services.rules import late_entry_warning
+from services.forms import (
+    ERROR_FIELDS,
+    CloseForm,
+    ReopenForm,
+    ServiceCorrectForm,
+    ServiceRecordForm,
+    activity_choices,
+)
 from services.selectors import service_get, service_list_for
-from services.services import service_record_close, service_record_create, service_record_reopen
+from services.services import (
+    service_correction_allowed,
+    service_record_close,
+    service_record_correct,
+    service_record_create,
+    service_record_reopen,
+)
 
 
 @require_GET
@@ -31,30 +47,44 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record = service_record_create(
-                customer=customer,
-                activity=data["activity"],
-                started_on=data["started_on"],
-                entered_by=request.user,
-                start_is_projected=data["start_is_projected"],
-                planned_end_on=data.get("planned_end_on"),
-                ended_on=data.get("ended_on"),
-                completion_status=data.get("completion_status") or "",
-                barriers=data.get("barriers") or [],
-                provider=data["provider"],
-                provider_name=data.get("provider_name") or "",
-                weekly_hours=data.get("weekly_hours"),
-                dollar_value=data.get("dollar_value"),
-                notes=data.get("notes") or "",
-                goal=data.get("goal"),
-                note=form.note_draft(),
+            done = submit_once(
+                user=request.user,
+                token=data[TOKEN_FIELD],
+                record=lambda: service_record_create(
+                    customer=customer,
+                    activity=data["activity"],
+                    started_on=data["started_on"],
+                    entered_by=request.user,
+                    start_is_projected=data["start_is_projected"],
+                    planned_end_on=data.get("planned_end_on"),
+                    ended_on=data.get("ended_on"),
+                    completion_status=data.get("completion_status") or "",
+                    barriers=data.get("barriers") or [],
+                    provider=data["provider"],
+                    provider_name=data.get("provider_name") or "",
+                    weekly_hours=data.get("weekly_hours"),
+                    dollar_value=data.get("dollar_value"),
+                    notes=data.get("notes") or "",
+                    goal=data.get("goal"),
+                    note=form.note_draft(),
+                ),
+                location=lambda record: reverse(
+                    "services:detail", kwargs={"pk": customer.pk, "service_pk": record.pk}
+                ),
             )
         except ValidationError as exc:
             attach_errors(form, exc, ERROR_FIELDS)
         else:
+            record = done.record
+            if record is None:
+                messages.info(request, REPLAYED_MESSAGE)
+                return redirect(done.location)
             message = f"Recorded {record.activity.code} {record.activity.title}."
             if record.entered_late:
-                message += " It is marked late: entered more than 10 days after the service date."
+                days = entry_deadline_days(customer.office)
+                message += (
+                    f" It is marked late: entered more than {days} days after the service date."
+                )
             messages.success(request, message)
             return redirect("services:list", pk=customer.pk)
     context = {"customer": customer, "tab": "services", "form": form}
@@ -73,6 +103,7 @@ def service_detail(request: HttpRequest, pk: int, service_pk: int) -> HttpRespon
         "notes": record.case_notes.select_related("author").order_by("-contact_date"),
         "close_form": CloseForm(initial={"ended_on": today(customer.office.time_zone)}),
         "reopen_form": ReopenForm(),
+        "correction_refused": service_correction_allowed(record=record, user=request.user),
     }
     return render(request, "services/service_detail.html", context)
 
@@ -104,6 +135,56 @@ def service_close(request: HttpRequest, pk: int, service_pk: int) -> HttpRespons
         "action": "close",
     }
     return render(request, "services/service_action.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("customers.view_customer", "services.change_servicerecord")
+def service_correct(request: HttpRequest, pk: int, service_pk: int) -> HttpResponse:
+    """Correct a recorded service: its author within the policy window, or a supervisor."""
+    customer = customer_get_visible(request.user, pk)
+    record = service_get(customer=customer, pk=service_pk)
+    refused = service_correction_allowed(record=record, user=request.user)
+    if refused:
+        messages.error(request, refused)
+        return redirect("services:detail", pk=customer.pk, service_pk=record.pk)
+    form = ServiceCorrectForm(request.POST or None, instance=record, customer=customer)
+    conflict = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            service_record_correct(
+                record=record,
+                corrected_by=request.user,
+                reason=data["reason"],
+                fields=form.correction(),
+                barriers=data.get("barriers") or [],
+                expected_version=data["lock_version"],
+            )
+        except EditConflict as exc:
+            conflict, status = exc, 409
+            form = rebind_at_current_version(form, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("services:detail", pk=customer.pk, service_pk=record.pk)
+        except ValidationError as exc:
+            attach_errors(form, exc, ERROR_FIELDS)
+        else:
+            messages.success(
+                request,
+                f"Corrected {record.activity.code} {record.activity.title}. "
+                "The values it had are kept in the update log with your reason.",
+            )
+            return redirect("services:detail", pk=customer.pk, service_pk=record.pk)
+    context = {
+        "customer": customer,
+        "tab": "services",
+        "form": form,
+        "record": record,
+        "conflict": conflict,
+        "correcting": True,
+    }
+    return render(request, "services/service_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,7 +233,10 @@ def entry_check(request: HttpRequest, pk: int) -> HttpResponse:
         ""
         if projected
         else late_entry_warning(
-            event_date=day, entered_on=today(customer.office.time_zone), what=what
+            event_date=day,
+            entered_on=today(customer.office.time_zone),
+            deadline_days=entry_deadline_days(customer.office),
+            what=what,
         )
     )
     return render(request, "services/partials/late_warning.html", {"warning": warning})

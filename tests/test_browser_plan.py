@@ -54,7 +54,7 @@ def test_planner_builds_prints_and_uploads_a_signed_plan(
     page.get_by_label("Category").select_option(label="Education/Training Plan")
     page.get_by_label("Term").select_option(label="Short term")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_contain_text("Goal saved")
+    expect(page.get_by_role("status")).to_contain_text("Goal added")
 
     page.get_by_role("link", name=re.compile("^Add a step")).click()
     page.get_by_label("Planned service").select_option(
@@ -64,7 +64,7 @@ def test_planner_builds_prints_and_uploads_a_signed_plan(
     page.get_by_label("Due date").fill("2027-01-15")
     page.get_by_label("Provider").fill("Lincoln Land Community College")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("status")).to_contain_text("Step saved")
+    expect(page.get_by_role("status")).to_contain_text("Step added")
     expect(
         page.get_by_role("heading", name="Earn a forklift certificate by January")
     ).to_be_visible()

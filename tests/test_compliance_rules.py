@@ -5,19 +5,24 @@ import threading
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from casemgmt.models import Policy
+from casenotes.models import CaseNote
 from casenotes.services import casenote_create
-from compliance.engine import SOFT_EXIT_REASON, evaluate
-from compliance.models import Alert, Policy
+from compliance.engine import ENGINE_LOCK, SOFT_EXIT_REASON, evaluate
+from compliance.models import Alert
 from compliance.services import planned_gap_create, soft_exit_undo
 from compliance.tasks import evaluate_compliance
 from customers.models import Customer, Program, Status
 from plans.services import plan_review
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
-from tests.conftest import World
+from tests.conftest import World, client_for
 from tests.factories import certify, make_customer, make_plan
+from tests.readback import submit
 
 B = datetime.date(2026, 3, 2)  # a Monday well before today
 CERTIFIED = datetime.date(2026, 1, 5)
@@ -398,16 +403,173 @@ def test_recording_the_work_re_evaluates_the_customer_on_commit(
     assert open_alert(customer, "contact_30") is None
 
 
+def test_a_transaction_that_saves_several_rows_evaluates_each_customer_once(
+    world, django_capture_on_commit_callbacks
+):
+    customer, other = participant(world), participant(world)
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        service(customer, world, "202", B)  # the service and its case note
+        note(customer, world, days(1))
+        note(other, world, days(1))
+    evaluations = [q for q in queries if "INSERT INTO compliance_alert" in q["sql"]]
+    assert len(callbacks) >= 4 and len(evaluations) == 1
+    customer.refresh_from_db()
+    assert customer.status == Status.EXITED and customer.exit_date == B  # evaluated today
+    assert open_alert(other, "contact_30").state == "overdue"
+
+
+# --- Fresh right after the work: in the request, never behind the nightly run ------------------
+
+NOTE_FORM = {
+    "note_type": "general",
+    "contact_method": "phone",
+    "two_way": "yes",
+    "subject": "Check-in",
+    "body": "Career planner called the customer about the forklift class; the customer answered.",
+}
+AFTERNOON_OF_DAY_40 = datetime.datetime.combine(days(40), datetime.time(18), datetime.UTC)
+
+
+@pytest.fixture
+def tasks_sent_to_the_broker():
+    """Tasks go to the broker as in production, instead of running in the test."""
+    from casemgmt.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_after_saving_a_two_way_note_no_longer_shows_the_contact_alert(
+    world, reference_data, tasks_sent_to_the_broker
+):
+    customer = participant(world)
+    note(customer, world, B)
+    with time_machine.travel(AFTERNOON_OF_DAY_40, tick=False):
+        evaluate(as_of=days(40), customer_ids=[customer.pk])
+        assert open_alert(customer, "contact_30").state == "overdue"
+        response = submit(
+            client_for(world.planner_a),
+            reverse("casenotes:create", kwargs={"pk": customer.pk}),
+            {**NOTE_FORM, "contact_date": days(40).isoformat()},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert response.redirect_chain and "Case note saved." in response.content.decode()
+    assert open_alert(customer, "contact_30") is None
+    assert "30-day contact: overdue" not in response.content.decode()
+    resolved = Alert.objects.get(customer=customer, rule="contact_30")
+    assert resolved.resolved_on == days(40) and resolved.resolution == "Two-way contact recorded"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customers_evaluation_does_not_wait_for_a_full_run(world, reference_data):
+    customer = participant(world)
+    note(customer, world, B)
+    holding, release = threading.Event(), threading.Event()
+    results: list = []
+
+    def full_run() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENGINE_LOCK])
+                holding.set()
+                release.wait(timeout=60)
+        finally:
+            connection.close()
+
+    def after_a_save() -> None:
+        try:
+            results.append(evaluate(as_of=days(40), customer_ids=[customer.pk]))
+        finally:
+            connection.close()
+
+    runner = threading.Thread(target=full_run)
+    runner.start()
+    try:
+        assert holding.wait(timeout=10)
+        evaluation = threading.Thread(target=after_a_save)
+        evaluation.start()
+        evaluation.join(timeout=20)
+        finished_while_held = not evaluation.is_alive()
+    finally:
+        release.set()
+        runner.join()
+    evaluation.join()
+    assert finished_while_held
+    assert results[0].overlapped_full_run  # so the worker evaluates again after the run
+    assert open_alert(customer, "contact_30").state == "overdue"
+
+
+REFUSE_ALERT_WRITES = """
+CREATE FUNCTION test_refuse_alert_writes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'alerts are read-only in this test'; END $$;
+CREATE TRIGGER test_refuse_alert_writes BEFORE INSERT OR UPDATE ON compliance_alert
+FOR EACH STATEMENT EXECUTE FUNCTION test_refuse_alert_writes();
+"""
+
+
+@pytest.fixture
+def unreachable_broker(tasks_sent_to_the_broker):
+    app = tasks_sent_to_the_broker
+
+    def forget_connections() -> None:
+        # The broker connection pools were made for the broker of the settings.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    forget_connections()
+    yield
+    app.conf.broker_url = saved
+    forget_connections()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_note_saves_when_its_evaluation_fails_and_the_broker_is_down(
+    world, reference_data, unreachable_broker, caplog
+):
+    customer = participant(world)
+    with connection.cursor() as cursor:
+        cursor.execute(REFUSE_ALERT_WRITES)
+    try:
+        response = submit(
+            client_for(world.planner_a),
+            reverse("casenotes:create", kwargs={"pk": customer.pk}),
+            {**NOTE_FORM, "contact_date": days(40).isoformat()},
+            follow=True,
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER test_refuse_alert_writes ON compliance_alert; "
+                "DROP FUNCTION test_refuse_alert_writes()"
+            )
+    assert response.status_code == 200 and "Case note saved." in response.content.decode()
+    assert CaseNote.objects.filter(customer=customer, contact_date=days(40)).exists()
+    failures = [r.getMessage() for r in caplog.records if r.name == "compliance.signals"]
+    assert len(failures) == 2
+    assert (
+        f"customers [{customer.pk}] after a save failed (ProgrammingError, SQLSTATE P0001)"
+        in failures[0]
+    )
+    assert "Could not queue" in failures[1] and "(OperationalError)" in failures[1]
+    assert customer.first_name not in caplog.text and customer.last_name not in caplog.text
+
+
 # --- The pages for gaps and undoing a soft exit -------------------------------------------------
 
 
 def test_a_planner_plans_a_gap_from_the_customer_page(world):
-    from django.urls import reverse
-
-    from tests.conftest import client_for
-
     customer = participant(world)
-    response = client_for(world.planner_a).post(
+    response = submit(
+        client_for(world.planner_a),
         reverse("gaps:create", kwargs={"pk": customer.pk}),
         {
             "reason": "Waiting for the training start date",
@@ -426,10 +588,6 @@ def test_a_planner_plans_a_gap_from_the_customer_page(world):
 
 
 def test_a_supervisor_undoes_a_soft_exit_from_the_customer_page(world):
-    from django.urls import reverse
-
-    from tests.conftest import client_for
-
     customer = participant(world)
     service(customer, world, "202", B)
     evaluate(as_of=days(90), customer_ids=[customer.pk])

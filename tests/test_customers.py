@@ -6,13 +6,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from customers.models import Barrier, Customer, DocumentType, Program, Status
+from customers.models import (
+    Barrier,
+    Customer,
+    DocumentType,
+    EligibilityDocument,
+    PartnerProgram,
+    Program,
+    Status,
+)
 from customers.pii import ssn_decrypt
 from customers.rules import eligibility_date_problem
 from customers.selectors import customer_find_duplicates, customer_history
 from customers.services import customer_reassign, customer_update
 from tests.conftest import World, client_for
 from tests.factories import make_customer, make_user
+from tests.readback import assert_saved, submit
 
 APPLIED = datetime.date(2026, 10, 1)
 
@@ -80,8 +89,10 @@ def test_eligibility_before_the_application_is_refused():
 
 
 def test_the_form_refuses_day_31_and_keeps_what_was_entered(world: World):
-    response = client_for(world.planner_a).post(
-        reverse("customers:create"), registration(world, eligibility_date="2026-11-01")
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:create"),
+        registration(world, eligibility_date="2026-11-01"),
     )
     assert response.status_code == 200
     assert "within 30 days" in response.content.decode()
@@ -104,8 +115,10 @@ def test_the_service_refuses_day_31_too(world: World):
 
 def test_a_planner_registers_a_customer(world: World):
     barrier = Barrier.objects.get(name="No childcare")
-    response = client_for(world.planner_a).post(
-        reverse("customers:create"), registration(world, barriers=[barrier.pk])
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:create"),
+        registration(world, barriers=[barrier.pk]),
     )
     customer = Customer.objects.get(last_name="Quintero")
     assert response.status_code == 302
@@ -125,8 +138,10 @@ def test_registration_warns_of_a_duplicate_and_links_to_it(world: World):
         last_name="Quintero",
         date_of_birth=datetime.date(1988, 3, 14),
     )
-    response = client_for(world.planner_a).post(
-        reverse("customers:create"), registration(world, first_name="ROSA")
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:create"),
+        registration(world, first_name="ROSA"),
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -143,7 +158,7 @@ def test_a_duplicate_in_another_office_is_named_but_not_linked(world: World):
         last_name="Quintero",
         date_of_birth=datetime.date(1988, 3, 14),
     )
-    response = client_for(world.planner_a).post(reverse("customers:create"), registration(world))
+    response = submit(client_for(world.planner_a), reverse("customers:create"), registration(world))
     html = response.content.decode()
     assert "Possible duplicate" in html and world.office_b.name in html
     assert reverse("customers:detail", kwargs={"pk": hidden.pk}) not in html
@@ -158,8 +173,10 @@ def test_confirming_a_different_person_registers_anyway(world: World):
         last_name="Quintero",
         date_of_birth=datetime.date(1988, 3, 14),
     )
-    response = client_for(world.planner_a).post(
-        reverse("customers:create"), registration(world, confirm_not_duplicate="on")
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:create"),
+        registration(world, confirm_not_duplicate="on"),
     )
     assert response.status_code == 302
     assert Customer.objects.filter(last_name="Quintero").count() == 2
@@ -201,7 +218,7 @@ def test_the_full_ssn_is_not_stored_in_clear(world: World):
 
 def test_the_ssn_never_appears_on_pages(world: World):
     client = client_for(world.planner_a)
-    response = client.post(reverse("customers:create"), registration(world, ssn="219-09-9999"))
+    response = submit(client, reverse("customers:create"), registration(world, ssn="219-09-9999"))
     customer = Customer.objects.get(last_name="Quintero")
     assert response.status_code == 302
     for name in ("detail", "edit", "history"):
@@ -211,8 +228,10 @@ def test_the_ssn_never_appears_on_pages(world: World):
 
 
 def test_an_invalid_ssn_is_refused_without_echoing_it(world: World):
-    response = client_for(world.planner_a).post(
-        reverse("customers:create"), registration(world, ssn="000-12-3456")
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:create"),
+        registration(world, ssn="000-12-3456"),
     )
     html = response.content.decode()
     assert "not a valid Social Security number" in html
@@ -333,7 +352,8 @@ def test_the_caseload_query_count_does_not_grow_with_rows(world: World):
 
 def test_a_supervisor_reassigns_with_a_reason_kept_in_the_log(world: World):
     new_planner = make_user("planner_c", "Career planner", offices=[world.office_a])
-    response = client_for(world.supervisor_a).post(
+    response = submit(
+        client_for(world.supervisor_a),
         reverse("customers:reassign", kwargs={"pk": world.customer_a.pk}),
         {"career_planner": new_planner.pk, "reason": "Caseload balancing"},
     )
@@ -361,7 +381,7 @@ def test_the_update_log_shows_who_changed_what(world: World):
     data.pop("office")
     data.pop("career_planner")
     data["barriers"] = [Barrier.objects.get(name="Homeless").pk]
-    response = client.post(reverse("customers:edit", kwargs={"pk": world.customer_a.pk}), data)
+    response = submit(client, reverse("customers:edit", kwargs={"pk": world.customer_a.pk}), data)
     assert response.status_code == 302
     html = client.get(
         reverse("customers:history", kwargs={"pk": world.customer_a.pk})
@@ -376,7 +396,9 @@ def test_documents_upload_and_download_within_the_office(world: World):
     client = client_for(world.planner_a)
     url = reverse("customers:documents", kwargs={"pk": world.customer_a.pk})
     upload = SimpleUploadedFile("scan of id.pdf", b"%PDF-1.4 hello", content_type="application/pdf")
-    response = client.post(url, {"document_type": DocumentType.objects.first().pk, "file": upload})
+    response = submit(
+        client, url, {"document_type": DocumentType.objects.first().pk, "file": upload}
+    )
     assert response.status_code == 302
     document = world.customer_a.documents.get()
     assert "scan of id" not in document.file.name
@@ -404,7 +426,7 @@ def test_a_file_that_is_not_a_scan_is_refused(world: World):
     client = client_for(world.planner_a)
     url = reverse("customers:documents", kwargs={"pk": world.customer_a.pk})
     fake = SimpleUploadedFile("id.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(url, {"document_type": DocumentType.objects.first().pk, "file": fake})
+    response = submit(client, url, {"document_type": DocumentType.objects.first().pk, "file": fake})
     assert response.status_code == 200
     assert "does not look like a PDF" in response.content.decode()
     assert not world.customer_a.documents.exists()
@@ -430,3 +452,233 @@ def test_only_staff_who_carry_caseloads_are_offered_as_career_planners(world: Wo
     assert {world.planner_a, world.supervisor_a} <= offered
     assert world.facilitator not in offered and world.tracker_a not in offered
     assert world.planner_b not in offered  # another office
+
+
+# --- Read back what the forms saved ---------------------------------------------------------
+
+
+def edit_data(world: World, **overrides: object) -> dict[str, object]:
+    data = registration(world, first_name="Ada", last_name=world.customer_a.last_name)
+    del data["office"], data["career_planner"]
+    return {**data, **overrides}
+
+
+def test_registration_saves_what_was_entered(world: World):
+    barrier = Barrier.objects.get(name="No childcare")
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:create"),
+        registration(
+            world,
+            middle_name="Luz",
+            email="rosa.q@example.org",
+            street="12 Elm Street",
+            city="Decatur",
+            state="il",
+            postal_code="62521",
+            veteran_status="veteran",
+            eligibility_date="2026-10-20",
+            certification_date="2026-10-21",
+            barriers=[barrier.pk],
+        ),
+    )
+    customer = Customer.objects.get(last_name="Quintero")
+    assert response.status_code == 302
+    assert_saved(
+        Customer,
+        customer.pk,
+        first_name="Rosa",
+        middle_name="Luz",
+        last_name="Quintero",
+        date_of_birth=datetime.date(1988, 3, 14),
+        phone="2175550199",
+        email="rosa.q@example.org",
+        street="12 Elm Street",
+        city="Decatur",
+        state="IL",
+        postal_code="62521",
+        programs=["adult"],
+        veteran_status="veteran",
+        application_date=datetime.date(2026, 10, 1),
+        eligibility_date=datetime.date(2026, 10, 20),
+        certification_date=datetime.date(2026, 10, 21),
+        office=world.office_a,
+        career_planner=world.planner_a,
+        barriers=[barrier],
+    )
+
+
+def test_the_customer_edit_saves_every_field_entered(world: World):
+    customer = world.customer_a
+    barriers = list(Barrier.objects.filter(name__in=["Homeless", "No childcare"]))
+    partner = PartnerProgram.objects.first()
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:edit", kwargs={"pk": customer.pk}),
+        edit_data(
+            world,
+            first_name="Adaline",
+            middle_name="Mae",
+            last_name="Samples",
+            date_of_birth="1989-06-02",
+            phone="312-555-0143",
+            email="adaline@example.org",
+            street="400 Harbor Street",
+            city="Lakeview",
+            state="il",
+            postal_code="62801",
+            preferred_contact_method="text",
+            alternate_contact_name="June Samples",
+            alternate_contact_phone="(312) 555-0144",
+            alternate_contact_relationship="Sister",
+            programs=["adult", "dw"],
+            veteran_status="spouse",
+            application_date="2026-09-01",
+            eligibility_date="2026-10-15",
+            eligibility_late_reason="Waiting for the layoff letter",
+            certification_date="2026-10-16",
+            ssn_last4="1234",
+            barriers=[b.pk for b in barriers],
+            partner_programs=[partner.pk],
+        ),
+    )
+    assert response.status_code == 302
+    assert_saved(
+        Customer,
+        customer.pk,
+        first_name="Adaline",
+        middle_name="Mae",
+        last_name="Samples",
+        date_of_birth=datetime.date(1989, 6, 2),
+        phone="3125550143",
+        email="adaline@example.org",
+        street="400 Harbor Street",
+        city="Lakeview",
+        state="IL",
+        postal_code="62801",
+        preferred_contact_method="text",
+        alternate_contact_name="June Samples",
+        alternate_contact_phone="3125550144",
+        alternate_contact_relationship="Sister",
+        programs=["adult", "dw"],
+        veteran_status="spouse",
+        application_date=datetime.date(2026, 9, 1),
+        eligibility_date=datetime.date(2026, 10, 15),
+        eligibility_late_reason="Waiting for the layoff letter",
+        certification_date=datetime.date(2026, 10, 16),
+        ssn_last4="1234",
+        barriers=barriers,
+        partner_programs=[partner],
+        office=world.office_a,
+        career_planner=world.planner_a,
+    )
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(world: World):
+    customer = world.customer_a
+    url = reverse("customers:edit", kwargs={"pk": customer.pk})
+    data = edit_data(
+        world,
+        first_name=customer.first_name,
+        date_of_birth=customer.date_of_birth.isoformat(),
+        phone=customer.phone,
+        email=customer.email,
+    )
+    assert submit(client_for(world.planner_a), url, data).status_code == 302
+    assert_saved(Customer, customer.pk, lock_version=customer.lock_version)
+
+
+def test_the_reassignment_saves_the_planner_chosen(world: World):
+    new_planner = make_user("casey_c", "Career planner", offices=[world.office_a])
+    response = submit(
+        client_for(world.supervisor_a),
+        reverse("customers:reassign", kwargs={"pk": world.customer_a.pk}),
+        {"career_planner": new_planner.pk, "reason": "Planner on leave"},
+    )
+    assert response.status_code == 302
+    assert_saved(
+        Customer,
+        world.customer_a.pk,
+        career_planner=new_planner,
+        office=world.office_a,
+        lock_version=world.customer_a.lock_version + 1,
+    )
+
+
+def test_the_document_upload_saves_what_was_uploaded(world: World):
+    client = client_for(world.planner_a)
+    document_type = DocumentType.objects.last()
+    response = submit(
+        client,
+        reverse("customers:documents", kwargs={"pk": world.customer_a.pk}),
+        {
+            "document_type": document_type.pk,
+            "file": SimpleUploadedFile("layoff letter.PDF", b"%PDF-1.7 letter"),
+        },
+    )
+    assert response.status_code == 302
+    document = world.customer_a.documents.get()
+    assert_saved(
+        EligibilityDocument,
+        document.pk,
+        customer=world.customer_a,
+        document_type=document_type,
+        original_name="layoff letter.PDF",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=world.planner_a,
+    )
+    assert document.file.read() == b"%PDF-1.7 letter"
+
+
+def test_the_update_log_does_not_show_the_edit_version(world: World):
+    client = client_for(world.planner_a)
+    url = reverse("customers:edit", kwargs={"pk": world.customer_a.pk})
+    homeless = Barrier.objects.get(name="Homeless")
+    submit(client, url, edit_data(world, barriers=[homeless.pk]))
+    html = client.get(
+        reverse("customers:history", kwargs={"pk": world.customer_a.pk})
+    ).content.decode()
+    assert "Barrier added: Homeless" in html
+    assert "Lock version" not in html
+
+
+# --- Hostile input: a clear message, nothing written ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("first_name", "A" * 81, "at most 80 characters"),
+        ("first_name", "Ada\x00", "Null characters are not allowed"),
+        ("city", "Spring\x00field", "Null characters are not allowed"),
+        ("eligibility_late_reason", "x" * 10_001, "at most 10000 characters"),
+        ("date_of_birth", "1990-02-30", "Enter a valid date"),
+        ("application_date", "2026-13-01", "Enter a valid date"),
+        ("barriers", ["\x00"], "Null characters are not allowed"),
+        ("barriers", ["99999999999999999999"], "is not one of the available choices"),
+        ("programs", ["adult\x00"], "Select a valid choice"),
+    ],
+)
+def test_the_customer_edit_refuses_hostile_input_with_a_message(world, field, value, message):
+    customer = world.customer_a
+    response = submit(
+        client_for(world.planner_a),
+        reverse("customers:edit", kwargs={"pk": customer.pk}),
+        edit_data(world, alternate_contact_name="June Sample", **{field: value}),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert_saved(Customer, customer.pk, alternate_contact_name="", lock_version=1)
+
+
+def test_the_reassignment_refuses_an_overlong_reason(world: World):
+    new_planner = make_user("casey_c", "Career planner", offices=[world.office_a])
+    response = submit(
+        client_for(world.supervisor_a),
+        reverse("customers:reassign", kwargs={"pk": world.customer_a.pk}),
+        {"career_planner": new_planner.pk, "reason": "x" * 501},
+    )
+    assert response.status_code == 200
+    assert "at most 500 characters" in response.content.decode()
+    assert_saved(Customer, world.customer_a.pk, career_planner=world.planner_a)

@@ -6,8 +6,10 @@ Alerts are inserted directly, as the engine writes them.
 import csv
 import datetime
 import io
+import uuid
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +20,12 @@ from casemgmt.clock import today
 from casenotes.models import CaseNote, NoteType
 from compliance.csv_export import HEADER, write_alerts_csv
 from compliance.models import Alert, Rule, State
-from compliance.selectors import offices_supervised_by, overdue_trend
+from compliance.selectors import (
+    offices_supervised_by,
+    overdue_trend,
+    planner_dashboard,
+    tracker_dashboard,
+)
 from customers.models import Customer, Status
 from tests.conftest import World, client_for
 from tests.factories import make_customer, make_office, make_user
@@ -463,7 +470,12 @@ def test_log_contact_records_a_follow_up_case_note(world: World, two_way: str, e
     customer = world.customer_a
     response = client_for(world.tracker_a).post(
         reverse("compliance:log_contact", args=[customer.pk]),
-        {"two_way": two_way, "contact_method": "phone", "note": "Left a message about the class."},
+        {
+            "two_way": two_way,
+            "contact_method": "phone",
+            "note": "Left a message about the class.",
+            "submission_token": uuid.uuid4(),  # the tracker page's one-time token
+        },
     )
 
     assert response.status_code == 302
@@ -548,3 +560,127 @@ def test_supervisor_scope_leaves_out_offices_only_worked_in(world: World):
     office_c = make_office("C")
     world.supervisor_a.offices.add(office_c)
     assert list(offices_supervised_by(world.supervisor_a)) == [world.office_a]
+
+
+# --- The last contact as corrected --------------------------------------------------------
+
+
+def contact(customer: Customer, day: datetime.date, *, two_way: bool = True) -> CaseNote:
+    return CaseNote.objects.create(
+        customer=customer,
+        contact_date=day,
+        entered_at=timezone.now(),
+        author=customer.career_planner,
+        subject="Check-in",
+        body="Called the customer.",
+        contact_method="phone",
+        two_way=two_way,
+    )
+
+
+def correction(original: CaseNote, **corrected: object) -> CaseNote:
+    """An addendum that carries the corrected contact and supersedes the original."""
+    return CaseNote.objects.create(
+        customer=original.customer,
+        contact_date=corrected.get("contact_date", original.contact_date),
+        two_way=corrected.get("two_way", original.two_way),
+        entered_at=timezone.now(),
+        author=original.author,
+        subject=f"Addendum to {original.contact_date:%m/%d/%Y}: {original.subject}",
+        body="Corrected.",
+        contact_method="other",
+        note_type=NoteType.ADDENDUM,
+        addendum_to=original,
+        corrects=original,
+    )
+
+
+def test_the_tracker_shows_the_last_two_way_contact_as_corrected(world: World):
+    wrong_call, late_answer, moved = (participant(world, first_name=n) for n in ("Sy", "Ty", "Uma"))
+    for customer in (wrong_call, late_answer, moved):
+        make_alert(customer, Rule.SOFT_EXIT, State.DUE_SOON, due_on=TODAY + 30 * DAY)
+    contact(wrong_call, TODAY - 50 * DAY)
+    correction(contact(wrong_call, TODAY - 20 * DAY), two_way=False)
+    correction(contact(late_answer, TODAY - 20 * DAY, two_way=False), two_way=True)
+    correction(contact(moved, TODAY - 20 * DAY), contact_date=TODAY - 25 * DAY)
+
+    dashboard = tracker_dashboard(world.tracker_a, on=TODAY)
+
+    last = {alert.customer: alert.last_contact for alert in dashboard.reengage}
+    assert last == {
+        wrong_call: TODAY - 50 * DAY,
+        late_answer: TODAY - 20 * DAY,
+        moved: TODAY - 25 * DAY,
+    }
+
+
+# --- Each office's own day ----------------------------------------------------------------
+
+# 06:00 UTC on March 3, 2026: already the 3rd in New York, still the 2nd in Los Angeles.
+MIDNIGHT_PASSED_IN_NEW_YORK = datetime.datetime(2026, 3, 3, 6, 0, tzinfo=datetime.UTC)
+NY_DAY, LA_DAY = datetime.date(2026, 3, 3), datetime.date(2026, 3, 2)
+
+
+def coasts(world: World) -> tuple[Customer, Customer]:
+    """Office A in New York, office B in Los Angeles; one planner with a customer in each."""
+    world.office_a.time_zone = "America/New_York"
+    world.office_a.save()
+    world.office_b.time_zone = "America/Los_Angeles"
+    world.office_b.save()
+    world.planner_a.offices.add(world.office_b)
+    world.supervisor_a.supervised_offices.add(world.office_b)
+    return (
+        participant(world, "a", first_name="Nyla"),
+        participant(world, "b", planner=world.planner_a, first_name="Lana"),
+    )
+
+
+def test_this_week_starts_today_in_each_customers_office(world: World):
+    new_york, los_angeles = coasts(world)
+    eighth_day = NY_DAY + 7 * DAY  # the last day of New York's week, past Los Angeles's
+    ny_due = make_alert(new_york, Rule.REVIEW_90, State.DUE_SOON, due_on=eighth_day)
+    la_due = make_alert(los_angeles, Rule.REVIEW_90, State.DUE_SOON, due_on=eighth_day)
+    ny_today = make_alert(new_york, Rule.CONTACT_30, State.DUE_SOON, due_on=LA_DAY)
+    la_today = make_alert(los_angeles, Rule.CONTACT_30, State.DUE_SOON, due_on=LA_DAY)
+
+    with time_machine.travel(MIDNIGHT_PASSED_IN_NEW_YORK, tick=False):
+        week = planner_dashboard(world.planner_a).due_this_week
+
+    assert ny_due in week and la_today in week
+    assert la_due not in week and ny_today not in week
+
+
+def test_the_trend_ends_each_office_on_its_own_day(world: World):
+    new_york, los_angeles = coasts(world)
+    for customer in (new_york, los_angeles):
+        # Resolved on March 3: still open at the end of March 2, not of March 3.
+        make_alert(
+            customer, due_on=LA_DAY - 9 * DAY, opened_on=LA_DAY - 9 * DAY, resolved_on=NY_DAY
+        )
+    offices = offices_supervised_by(world.supervisor_a)
+
+    with time_machine.travel(MIDNIGHT_PASSED_IN_NEW_YORK, tick=False):
+        per_office = overdue_trend(world.supervisor_a, offices)
+        one_day = overdue_trend(world.supervisor_a, offices, on=LA_DAY)
+
+    assert per_office[-1].week_end == NY_DAY and per_office[-1].overdue == 1  # Los Angeles's
+    assert one_day[-1].week_end == LA_DAY and one_day[-1].overdue == 2
+
+
+def test_recent_soft_exits_are_counted_in_each_offices_days(world: World):
+    new_york, los_angeles = coasts(world)
+    world.tracker_a.offices.add(world.office_b)
+    for customer in (new_york, los_angeles):
+        Customer.objects.filter(pk=customer.pk).update(
+            status=Status.EXITED,
+            exit_date=LA_DAY - 120 * DAY,
+            exit_reason="Soft exit: 90 days without an enrolling service",
+            # January 31 in both offices: 31 days before New York's March 3, 30 before
+            # Los Angeles's March 2.
+            updated_at=datetime.datetime(2026, 2, 1, 3, 0, tzinfo=datetime.UTC),
+        )
+
+    with time_machine.travel(MIDNIGHT_PASSED_IN_NEW_YORK, tick=False):
+        recent = tracker_dashboard(world.tracker_a).soft_exited
+
+    assert recent == [los_angeles]

@@ -60,6 +60,8 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "services:entry_check": CUSTOMER_READ,
     "services:detail": CUSTOMER_READ,
     "services:close": CUSTOMER_WRITE,
+    # The author corrects within the policy window; supervisors and administrators always.
+    "services:correct": CUSTOMER_WRITE,
     "services:reopen": row(
         (LOGIN, LOGIN), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200)
     ),
@@ -70,10 +72,6 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "casenotes:create": CUSTOMER_WRITE,
     "casenotes:check": row(
         (LOGIN, LOGIN), (405, 200), (405, 404), (405, 200), (405, 403), (405, 200)
-    ),
-    # Only the author edits, within 24 hours; others are sent to write an addendum.
-    "casenotes:edit": row(
-        (LOGIN, LOGIN), (200, 200), (404, 404), (302, 302), (403, 403), (302, 302)
     ),
     "casenotes:addendum": CUSTOMER_WRITE,
     "casenotes:timeline": CUSTOMER_READ,
@@ -155,10 +153,10 @@ def _service_with_note(world: World) -> ServiceRecord:
 
 def _url(name: str, world: World) -> str:
     customer = world.customer_a
-    if name in ("services:detail", "services:close", "services:reopen"):
+    if name in ("services:detail", "services:close", "services:reopen", "services:correct"):
         record = _service_with_note(world)
         return reverse(name, kwargs={"pk": customer.pk, "service_pk": record.pk})
-    if name in ("casenotes:edit", "casenotes:addendum"):
+    if name == "casenotes:addendum":
         note = _service_with_note(world).case_notes.get()
         return reverse(name, kwargs={"pk": customer.pk, "note_pk": note.pk})
     if name == "customers:document":

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -7,8 +8,17 @@ from django.db import IntegrityError, InternalError, ProgrammingError, connectio
 from django.urls import reverse
 
 from casenotes.models import CaseNote, NoteType
-from customers.models import Program
-from plans.models import AssessmentType, Goal, GoalStatus, PlanVersion, StepStatus
+from customers.models import Barrier, Program
+from plans.models import (
+    Assessment,
+    AssessmentType,
+    Goal,
+    GoalStatus,
+    Plan,
+    PlanVersion,
+    Step,
+    StepStatus,
+)
 from plans.rules import assessment_reusable
 from plans.selectors import goals_with_progress
 from plans.services import (
@@ -27,6 +37,7 @@ from services.models import Activity, ServiceRecord
 from services.rules import ServiceDraft, service_problems
 from tests.conftest import World, client_for
 from tests.factories import certify, make_customer, make_plan
+from tests.readback import assert_saved, submit
 
 SIGNED_PDF = b"%PDF-1.4 signed copy"
 
@@ -248,7 +259,8 @@ def test_the_open_goal_with_open_objective_rule(plan, world):
 
 def test_a_service_can_be_linked_to_a_goal(plan, world):
     goal = plan.goals.get()
-    response = client_for(world.planner_a).post(
+    response = submit(
+        client_for(world.planner_a),
         reverse("services:create", kwargs={"pk": world.customer_a.pk}),
         {
             "activity": Activity.objects.get(code="300").pk,
@@ -392,7 +404,7 @@ def test_the_signed_copy_uploads_and_downloads_within_the_office(plan, world):
     printed = client.get(reverse("plans:print", kwargs={"pk": world.customer_a.pk, "number": 1}))
     assert printed["Content-Type"] == "application/pdf"
     url = reverse("plans:sign", kwargs={"pk": world.customer_a.pk, "number": 1})
-    response = client.post(url, {"signed_on": "2026-11-20", "file": signed_upload()})
+    response = submit(client, url, {"signed_on": "2026-11-20", "file": signed_upload()})
     assert response.status_code == 302
     download = reverse("plans:signed_copy", kwargs={"pk": world.customer_a.pk, "number": 1})
     assert b"".join(client.get(download).streaming_content) == SIGNED_PDF
@@ -432,7 +444,7 @@ def test_a_bad_upload_is_refused_with_the_form_kept(plan, world):
     plan_version_mark_printed(plan.versions.get())
     url = reverse("plans:sign", kwargs={"pk": world.customer_a.pk, "number": 1})
     fake = SimpleUploadedFile("signed.pdf", b"not a pdf", content_type="application/pdf")
-    response = client_for(world.planner_a).post(url, {"signed_on": "2026-11-20", "file": fake})
+    response = submit(client_for(world.planner_a), url, {"signed_on": "2026-11-20", "file": fake})
     assert response.status_code == 200
     assert "does not look like a PDF" in response.content.decode()
     assert not plan.versions.get(number=1).is_signed
@@ -465,3 +477,442 @@ def test_the_plan_tab_query_count_does_not_grow_with_goals(plan, world):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+# --- Read back what the plan's forms saved ------------------------------------------------------
+
+
+def plan_page(world: World, name: str, **kwargs: object) -> str:
+    return reverse(f"plans:{name}", kwargs={"pk": world.customer_a.pk, **kwargs})
+
+
+def test_developing_the_plan_saves_what_was_entered(world: World):
+    certify(world.customer_a)
+    assessment_create(
+        customer=world.customer_a,
+        assessment_type=AssessmentType.objects.get(name="TABE 11/12"),
+        assessed_on=datetime.date(2026, 10, 5),
+        scores="",
+        summary="",
+        entered_by=world.planner_a,
+    )
+    barrier = Barrier.objects.get(name="Limited transportation")
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "develop"),
+        {
+            "developed_on": "2026-10-05",
+            "employment_goal": "Forklift operator",
+            "career_path": "Warehouse associate, then forklift operator",
+            "assessment_summary": "Reads at the 9th grade level.",
+            "strengths": "Reliable",
+            "barriers": [barrier.pk],
+            "justification": "Needs a credential for the job.",
+            "supportive_services": "Bus passes",
+            "note_body": "Career planner and customer developed the IEP in person.",
+        },
+    )
+    assert response.status_code == 302
+    plan = world.customer_a.plan
+    assert_saved(
+        Plan,
+        plan.pk,
+        kind="iep",
+        developed_on=datetime.date(2026, 10, 5),
+        employment_goal="Forklift operator",
+        career_path="Warehouse associate, then forklift operator",
+        assessment_summary="Reads at the 9th grade level.",
+        strengths="Reliable",
+        barriers=[barrier],
+        justification="Needs a credential for the job.",
+        supportive_services="Bus passes",
+        created_by=world.planner_a,
+        needs_agreement=True,
+    )
+    service = ServiceRecord.objects.get(customer=world.customer_a, activity__code="205")
+    assert_saved(
+        CaseNote,
+        service.case_notes.get().pk,
+        body="Career planner and customer developed the IEP in person.",
+        contact_date=datetime.date(2026, 10, 5),
+        author=world.planner_a,
+    )
+
+
+def test_changing_the_plan_saves_what_was_typed(plan, world):
+    barrier = Barrier.objects.get(name="No childcare")
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "edit"),
+        {
+            "employment_goal": "Warehouse lead",
+            "career_path": "Forklift operator, then lead",
+            "assessment_summary": "TABE: math at the 7th grade level.",
+            "strengths": "Six years of retail stocking",
+            "barriers": [barrier.pk],
+            "justification": "The lead role asks for the certificate.",
+            "supportive_services": "Childcare during classes",
+        },
+    )
+    assert response.status_code == 302
+    assert_saved(
+        Plan,
+        plan.pk,
+        employment_goal="Warehouse lead",
+        career_path="Forklift operator, then lead",
+        assessment_summary="TABE: math at the 7th grade level.",
+        strengths="Six years of retail stocking",
+        barriers=[barrier],
+        justification="The lead role asks for the certificate.",
+        supportive_services="Childcare during classes",
+        lock_version=plan.lock_version + 1,
+    )
+    content = plan.versions.get().content
+    assert content["employment_goal"] == "Warehouse lead"
+
+
+def test_adding_a_goal_saves_what_was_entered(plan, world):
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "goal_create"),
+        {
+            "statement": "Find reliable childcare",
+            "category": "support",
+            "term": "short",
+            "status": "on_track",
+            "indicator": "employment_q2",
+            "justification": "No childcare is a barrier in the assessment.",
+        },
+    )
+    goal = plan.goals.get(statement="Find reliable childcare")
+    assert response["Location"] == plan_page(world, "detail") + f"#goal-{goal.pk}"
+    assert_saved(
+        Goal,
+        goal.pk,
+        plan=plan,
+        customer=world.customer_a,
+        category="support",
+        term="short",
+        status="on_track",
+        indicator="employment_q2",
+        justification="No childcare is a barrier in the assessment.",
+    )
+
+
+def test_changing_a_goal_saves_what_was_typed(plan, world):
+    goal = plan.goals.get()
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "goal_edit", goal_pk=goal.pk),
+        {
+            "statement": "Earn the forklift certificate by March",
+            "category": "career",
+            "term": "long",
+            "status": "off_track",
+            "indicator": "credential",
+            "justification": "The certificate is the credential employers ask for.",
+        },
+    )
+    assert response.status_code == 302
+    assert_saved(
+        Goal,
+        goal.pk,
+        statement="Earn the forklift certificate by March",
+        category="career",
+        term="long",
+        status="off_track",
+        indicator="credential",
+        justification="The certificate is the credential employers ask for.",
+        lock_version=goal.lock_version + 1,
+    )
+
+
+def test_adding_a_step_saves_what_was_entered(plan, world):
+    goal = plan.goals.get()
+    barrier = Barrier.objects.get(name="Limited transportation")
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "step_create", goal_pk=goal.pk),
+        {
+            "activity": Activity.objects.get(code="181").pk,
+            "description": "Monthly bus pass",
+            "status": "planned",
+            "start_on": "2026-11-01",
+            "due_on": "2026-11-30",
+            "hours": "0.5",
+            "provider": "City transit",
+            "dollar_value": "75.00",
+            "barriers": [barrier.pk],
+        },
+    )
+    step = goal.steps.get(activity__code="181")
+    assert response["Location"] == plan_page(world, "detail") + f"#step-{step.pk}"
+    assert_saved(
+        Step,
+        step.pk,
+        customer=world.customer_a,
+        description="Monthly bus pass",
+        status="planned",
+        start_on=datetime.date(2026, 11, 1),
+        due_on=datetime.date(2026, 11, 30),
+        hours=Decimal("0.50"),
+        provider="City transit",
+        dollar_value=Decimal("75.00"),
+        barriers=[barrier],
+    )
+
+
+def test_changing_a_step_saves_what_was_typed(plan, world):
+    step = Step.objects.get(goal__plan=plan)
+    barrier = Barrier.objects.get(name="No childcare")
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "step_edit", step_pk=step.pk),
+        {
+            "activity": Activity.objects.get(code="300").pk,
+            "description": "Forklift course with the certification exam",
+            "status": "in_progress",
+            "start_on": "2026-11-02",
+            "due_on": "2026-12-18",
+            "hours": "40",
+            "provider": "Heartland Community College",
+            "dollar_value": "1250.00",
+            "barriers": [barrier.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert_saved(
+        Step,
+        step.pk,
+        activity=Activity.objects.get(code="300"),
+        description="Forklift course with the certification exam",
+        status="in_progress",
+        start_on=datetime.date(2026, 11, 2),
+        due_on=datetime.date(2026, 12, 18),
+        hours=Decimal("40.00"),
+        provider="Heartland Community College",
+        dollar_value=Decimal("1250.00"),
+        barriers=[barrier],
+        lock_version=step.lock_version + 1,
+    )
+
+
+def test_the_review_saves_its_date_and_note(plan, world):
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "review"),
+        {
+            "reviewed_on": "2026-11-20",
+            "contact_method": "phone",
+            "two_way": "no",
+            "note_body": "Career planner left a voicemail to review the plan.",
+        },
+    )
+    assert response.status_code == 302
+    assert_saved(Plan, plan.pk, last_reviewed_on=datetime.date(2026, 11, 20))
+    note = CaseNote.objects.get(customer=world.customer_a, subject="Service Strategy/IEP Review")
+    assert_saved(
+        CaseNote,
+        note.pk,
+        contact_date=datetime.date(2026, 11, 20),
+        contact_method="phone",
+        two_way=False,
+        body="Career planner left a voicemail to review the plan.",
+        note_type=NoteType.IEP,
+        author=world.planner_a,
+    )
+
+
+def test_the_assessment_form_saves_what_was_entered(world: World):
+    certify(world.customer_a)
+    casas = AssessmentType.objects.get(name="CASAS GOALS")
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "assessments"),
+        {
+            "assessment_type": casas.pk,
+            "assessed_on": "2026-10-03",
+            "scores": "Reading 235, Math 221",
+            "summary": "Basic skills deficient in math.",
+        },
+    )
+    assert response.status_code == 302
+    assert_saved(
+        Assessment,
+        world.customer_a.assessments.get().pk,
+        assessment_type=casas,
+        assessed_on=datetime.date(2026, 10, 3),
+        scores="Reading 235, Math 221",
+        summary="Basic skills deficient in math.",
+        entered_by=world.planner_a,
+    )
+
+
+def test_the_signed_copy_form_saves_the_signature(plan, world):
+    version = plan.versions.get()
+    plan_version_mark_printed(version)
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "sign", number=1),
+        {"signed_on": "2026-11-19", "file": signed_upload()},
+    )
+    assert response.status_code == 302
+    saved = assert_saved(
+        PlanVersion,
+        version.pk,
+        signed_on=datetime.date(2026, 11, 19),
+        signed_copy_type="application/pdf",
+        signed_uploaded_by=world.planner_a,
+    )
+    assert saved.signed_copy.read() == SIGNED_PDF
+    assert_saved(Plan, plan.pk, needs_agreement=False)
+
+
+# --- A change of training needs the customer's agreement again (SPEC 4) ---------------------------
+
+
+def training_plan(plan, world: World):
+    """The plan with a training step (300) and a career step (224), signed: no agreement due."""
+    step_save(
+        goal=plan.goals.get(),
+        user=world.planner_a,
+        barriers=[],
+        fields={
+            "activity": Activity.objects.get(code="224"),
+            "start_on": datetime.date(2026, 10, 20),
+            "due_on": datetime.date(2026, 10, 30),
+        },
+    )
+    sign(plan, world)
+    plan.refresh_from_db()
+    assert not plan.needs_agreement
+    return {s.activity.code: s for s in Step.objects.filter(goal__plan=plan)}
+
+
+@pytest.mark.parametrize(
+    ("code", "change", "significant"),
+    [
+        ("224", {"description": "Explore warehouse jobs"}, False),
+        ("224", {"status": StepStatus.IN_PROGRESS}, False),
+        ("300", {"description": "Forklift course"}, False),
+        ("300", {"activity": "301"}, True),
+        ("300", {"activity": "224"}, True),
+        ("224", {"activity": "300"}, True),
+        ("224", {"activity": "202"}, False),
+    ],
+)
+def test_a_change_of_training_needs_the_customers_agreement_again(
+    plan, world, code, change, significant
+):
+    steps = training_plan(plan, world)
+    if "activity" in change:
+        change = {"activity": Activity.objects.get(code=change["activity"])}
+    step_save(
+        goal=plan.goals.get(), user=world.planner_a, barriers=[], step=steps[code], fields=change
+    )
+    assert_saved(Plan, plan.pk, needs_agreement=significant)
+
+
+@pytest.mark.parametrize(("code", "significant"), [("301", True), ("202", False)])
+def test_a_new_training_step_needs_the_customers_agreement_again(plan, world, code, significant):
+    training_plan(plan, world)
+    step_save(
+        goal=plan.goals.get(),
+        user=world.planner_a,
+        barriers=[],
+        fields={
+            "activity": Activity.objects.get(code=code),
+            "start_on": datetime.date(2026, 12, 1),
+            "due_on": datetime.date(2027, 2, 1),
+        },
+    )
+    assert_saved(Plan, plan.pk, needs_agreement=significant)
+
+
+# --- Hostile input: a clear message, nothing written ------------------------------------------
+
+
+def step_form(**overrides: object) -> dict[str, object]:
+    return {
+        "activity": Activity.objects.get(code="202").pk,
+        "status": "planned",
+        "start_on": "2026-11-02",
+        "due_on": "2026-11-30",
+        "provider": "Office",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("hours", "-1", "Hours cannot be negative."),
+        ("dollar_value", "-0.01", "The dollar value cannot be negative."),
+        ("dollar_value", "12345678901", "no more than 10 digits"),
+        ("hours", "NaN", "Enter a number."),
+        ("start_on", "2026-02-30", "Enter a valid date."),
+        ("due_on", "2026-11-30\x00", "Enter a valid date."),
+        ("description", "Bus\x00pass", "Null characters are not allowed."),
+        ("description", "x" * 201, "at most 200 characters"),
+        ("activity", "\x00", "Null characters are not allowed."),
+        ("activity", "99999999999999999999", "Select a valid choice."),
+    ],
+)
+def test_the_step_form_refuses_hostile_input_with_a_message(plan, world, field, value, message):
+    steps = Step.objects.count()
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "step_create", goal_pk=plan.goals.get().pk),
+        step_form(**{field: value}),
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Step.objects.count() == steps
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("strengths", "x" * 10_001, "at most 10000 characters"),
+        ("justification", "Needs\x00a credential", "Null characters are not allowed."),
+        ("employment_goal", "x" * 201, "at most 200 characters"),
+    ],
+)
+def test_the_plan_form_refuses_hostile_input_with_a_message(plan, world, field, value, message):
+    response = submit(
+        client_for(world.planner_a),
+        plan_page(world, "edit"),
+        {"employment_goal": plan.employment_goal, "career_path": "Lead", field: value},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert_saved(Plan, plan.pk, career_path="", lock_version=plan.lock_version)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("review", {"reviewed_on": "2026-11-31", "note_body": "Reviewed."}, "Enter a valid date."),
+        ("review", {"reviewed_on": "2026-11-20", "note_body": "x" * 10_001}, "at most 10000"),
+        ("goal_create", {"statement": "x" * 145}, "at most 144 characters"),
+        ("goal_create", {"justification": "x" * 10_001}, "at most 10000 characters"),
+        ("assessments", {"summary": "x" * 10_001}, "at most 10000 characters"),
+        ("assessments", {"scores": "9\x00"}, "Null characters are not allowed."),
+    ],
+)
+def test_the_plan_create_forms_refuse_hostile_input_with_a_message(
+    plan, world, name, data, message
+):
+    defaults = {
+        "review": {"contact_method": "in_person", "two_way": "yes"},
+        "goal_create": {"statement": "Goal", "category": "career", "term": "short"},
+        "assessments": {
+            "assessment_type": AssessmentType.objects.first().pk,
+            "assessed_on": "2026-10-03",
+        },
+    }[name]
+    counts = (CaseNote.objects.count(), Goal.objects.count(), Assessment.objects.count())
+    response = submit(client_for(world.planner_a), plan_page(world, name), {**defaults, **data})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert (CaseNote.objects.count(), Goal.objects.count(), Assessment.objects.count()) == counts

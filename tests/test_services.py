@@ -6,20 +6,24 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from casemgmt.entry import entered_late
+from casemgmt.models import Policy
 from casenotes.models import CaseNote
 from customers.models import Customer, Program, Status
 from customers.selectors import customer_history
 from services.models import Activity, CompletionStatus, ServiceRecord
-from services.rules import ServiceDraft, entered_late, service_problems
+from services.rules import ServiceDraft, service_problems
 from services.selectors import service_list_for
 from services.services import (
     NoteDraft,
     service_record_close,
+    service_record_correct,
     service_record_create,
     service_record_reopen,
 )
 from tests.conftest import World, client_for
-from tests.factories import make_customer
+from tests.factories import make_customer, make_user
+from tests.readback import assert_saved, form_page_fields, submit
 
 CERTIFIED = datetime.date(2026, 10, 1)
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -309,7 +313,8 @@ def test_a_same_day_service_and_its_note_are_saved_together(adult, world):
 
 
 def test_the_form_saves_a_same_day_service_with_its_note(adult, world):
-    response = client_for(world.planner_a).post(
+    response = submit(
+        client_for(world.planner_a),
         reverse("services:create", kwargs={"pk": adult.pk}),
         {
             "activity": act("211").pk,
@@ -328,7 +333,8 @@ def test_the_form_saves_a_same_day_service_with_its_note(adult, world):
 
 
 def test_the_form_shows_the_rule_and_keeps_the_entry(adult, world):
-    response = client_for(world.planner_a).post(
+    response = submit(
+        client_for(world.planner_a),
         reverse("services:create", kwargs={"pk": adult.pk}),
         {
             "activity": act("201").pk,
@@ -368,8 +374,11 @@ def test_a_non_enrolling_service_leaves_an_applicant(adult, world):
 
 def test_entered_late_boundary():
     day = datetime.date(2026, 11, 1)
-    assert not entered_late(event_date=day, entered_on=day + datetime.timedelta(days=10))
-    assert entered_late(event_date=day, entered_on=day + datetime.timedelta(days=11))
+    on = day + datetime.timedelta(days=10)
+    assert not entered_late(event_date=day, entered_on=on, deadline_days=10)
+    assert entered_late(
+        event_date=day, entered_on=on + datetime.timedelta(days=1), deadline_days=10
+    )
 
 
 @pytest.mark.parametrize(("days_later", "late"), [(10, False), (11, True)])
@@ -481,3 +490,300 @@ def test_the_activity_search_filters_by_code_and_title(world):
         reverse("services:activity_options"), {"activity_search": "workshop"}
     ).content.decode()
     assert "201 —" in by_title and "300 —" not in by_title
+
+
+# --- The late flag follows the region's policy --------------------------------------------
+
+
+@pytest.mark.parametrize(("days_later", "late"), [(5, False), (6, True)])
+def test_the_late_flag_uses_the_regions_entry_deadline(adult, world, days_later, late):
+    Policy.objects.create(region=world.office_a.region, entry_deadline_days=5)
+    day = datetime.date(2026, 11, 2)
+    with time_machine.travel(at(day + datetime.timedelta(days=days_later)), tick=False):
+        service = record(adult, "202", day, world)
+    assert_saved(ServiceRecord, service.pk, entered_late=late)
+    assert CaseNote.objects.get(service=service).entered_late is late
+
+
+def test_the_late_flag_counts_days_in_the_offices_time_zone(world):
+    # 23:30 in Los Angeles is already the next day in UTC and in Chicago.
+    world.office_a.time_zone = "America/Los_Angeles"
+    world.office_a.save()
+    customer = make_customer(
+        office=world.office_a,
+        planner=world.planner_a,
+        application_date=CERTIFIED,
+        eligibility_date=CERTIFIED,
+        certification_date=CERTIFIED,
+    )
+    day = datetime.date(2026, 11, 2)
+    evening = datetime.datetime(
+        2026, 11, 12, 23, 30, tzinfo=zoneinfo.ZoneInfo("America/Los_Angeles")
+    )
+    with time_machine.travel(evening, tick=False):
+        on_time = record(customer, "202", day, world)
+    with time_machine.travel(evening + datetime.timedelta(hours=1), tick=False):
+        late = record(customer, "202", day, world)
+    assert_saved(ServiceRecord, on_time.pk, entered_late=False)
+    assert_saved(ServiceRecord, late.pk, entered_late=True)
+
+
+# --- Create once ---------------------------------------------------------------------------
+
+
+def _same_day_form(adult: Customer) -> dict[str, object]:
+    return {
+        "activity": act("211").pk,
+        "started_on": "2026-11-20",
+        "provider": "office",
+        "weekly_hours": "2.50",
+        "dollar_value": "0.00",
+        "notes": "At the front desk.",
+        "note_type": "general",
+        "note_subject": "Service Strategy/Job Search",
+        "note_body": "Career planner helped the customer revise a resume for warehouse openings.",
+        "note_contact_method": "in_person",
+        "note_two_way": "yes",
+    }
+
+
+@time_machine.travel(at(datetime.date(2026, 11, 25)), tick=False)
+def test_the_service_form_saves_exactly_what_was_entered(adult, world):
+    response = submit(
+        client_for(world.planner_a),
+        reverse("services:create", kwargs={"pk": adult.pk}),
+        _same_day_form(adult),
+    )
+    assert response.status_code == 302
+    service = ServiceRecord.objects.get(customer=adult)
+    assert_saved(
+        ServiceRecord,
+        service.pk,
+        activity=act("211"),
+        started_on=datetime.date(2026, 11, 20),
+        ended_on=datetime.date(2026, 11, 20),
+        completion_status="successful",
+        provider="office",
+        weekly_hours=__import__("decimal").Decimal("2.50"),
+        dollar_value=__import__("decimal").Decimal("0.00"),
+        notes="At the front desk.",
+        entered_by=world.planner_a,
+        entered_late=False,
+        barriers=[],
+    )
+    assert_saved(
+        CaseNote,
+        service.case_notes.get().pk,
+        subject="Service Strategy/Job Search",
+        body="Career planner helped the customer revise a resume for warehouse openings.",
+        contact_method="in_person",
+        two_way=True,
+        contact_date=datetime.date(2026, 11, 20),
+    )
+
+
+@time_machine.travel(at(datetime.date(2026, 11, 25)), tick=False)
+def test_a_second_submission_of_the_service_form_records_nothing(adult, world):
+    client = client_for(world.planner_a)
+    url = reverse("services:create", kwargs={"pk": adult.pk})
+    data = {**form_page_fields(client.get(url).content.decode()), **_same_day_form(adult)}
+    first = client.post(url, data)
+    second = client.post(url, data, follow=True)
+    assert ServiceRecord.objects.filter(customer=adult).count() == 1
+    assert CaseNote.objects.filter(customer=adult).count() == 1
+    assert second.redirect_chain[0][0] == first["Location"] or "submitted already" in (
+        second.content.decode()
+    )
+    assert "submitted already" in second.content.decode()
+
+
+def test_two_submissions_at_once_record_one_service(adult, world, transactional_db):
+    """The token's primary key makes the second wait for the first, then find it."""
+    import threading
+
+    from django.db import connection
+
+    from casemgmt.once import submit_once
+
+    token = __import__("uuid").uuid4()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def post() -> None:
+        barrier.wait()
+        try:
+            outcomes.append(
+                submit_once(
+                    user=world.planner_a,
+                    token=token,
+                    record=lambda: record(adult, "202", CERTIFIED, world),
+                    location=lambda r: f"/services/{r.pk}/",
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(o.replayed for o in outcomes) == [False, True]
+    assert outcomes[0].location == outcomes[1].location
+    assert ServiceRecord.objects.filter(customer=adult).count() == 1
+
+
+# --- Correcting a service --------------------------------------------------------------------
+
+
+def _training(adult: Customer, world: World) -> ServiceRecord:
+    record(adult, "207", CERTIFIED, world)
+    record(adult, "205", CERTIFIED, world)
+    return record(adult, "300", CERTIFIED, world, planned_end_on=datetime.date(2027, 1, 30))
+
+
+def _correction_form(training: ServiceRecord, **overrides: object) -> dict[str, object]:
+    return {
+        "reason": "Wrong start date typed",
+        "activity": training.activity_id,
+        "started_on": "2026-10-05",
+        "planned_end_on": "2027-02-15",
+        "provider": "outside",
+        "provider_name": "Lincoln Land Community College",
+        "weekly_hours": "20",
+        "dollar_value": "3200.00",
+        "notes": "Evening cohort.",
+        **overrides,
+    }
+
+
+def test_the_author_corrects_a_service_and_the_original_stays_in_the_log(adult, world):
+    training = _training(adult, world)
+    url = reverse("services:correct", kwargs={"pk": adult.pk, "service_pk": training.pk})
+    response = submit(client_for(world.planner_a), url, _correction_form(training))
+    assert response.status_code == 302
+    from decimal import Decimal
+
+    assert_saved(
+        ServiceRecord,
+        training.pk,
+        started_on=datetime.date(2026, 10, 5),
+        planned_end_on=datetime.date(2027, 2, 15),
+        provider="outside",
+        provider_name="Lincoln Land Community College",
+        weekly_hours=Decimal("20"),
+        dollar_value=Decimal("3200.00"),
+        notes="Evening cohort.",
+        lock_version=2,
+    )
+    log = customer_history(adult)
+    corrected = next(e for e in log if e.reason == "Corrected: Wrong start date typed")
+    assert ("Start date", "10/01/2026", "10/05/2026") in corrected.changes
+
+
+def test_a_correction_runs_the_service_rules_again(adult, world):
+    training = _training(adult, world)
+    with pytest.raises(ValidationError, match="on or after the certification date"):
+        service_record_correct(
+            record=training,
+            corrected_by=world.planner_a,
+            reason="x",
+            fields={"started_on": CERTIFIED - datetime.timedelta(days=1)},
+            barriers=[],
+        )
+    assert_saved(ServiceRecord, training.pk, started_on=CERTIFIED, lock_version=1)
+
+
+def test_a_correction_needs_a_reason(adult, world):
+    training = _training(adult, world)
+    with pytest.raises(ValidationError, match="reason"):
+        service_record_correct(
+            record=training,
+            corrected_by=world.planner_a,
+            reason="  ",
+            fields={"weekly_hours": 5},
+            barriers=[],
+        )
+
+
+def test_a_correction_never_washes_away_the_late_flag(adult, world):
+    record(adult, "207", CERTIFIED, world)
+    with time_machine.travel(at(datetime.date(2026, 10, 20)), tick=False):
+        late = record(adult, "202", datetime.date(2026, 10, 2), world)
+        assert late.entered_late
+        service_record_correct(
+            record=late,
+            corrected_by=world.planner_a,
+            reason="It was on the 15th",
+            fields={
+                "started_on": datetime.date(2026, 10, 15),
+                "ended_on": datetime.date(2026, 10, 15),
+            },
+            barriers=[],
+        )
+    assert_saved(ServiceRecord, late.pk, started_on=datetime.date(2026, 10, 15), entered_late=True)
+
+
+@pytest.mark.parametrize(("days_after_entry", "allowed"), [(30, True), (31, False)])
+def test_the_author_corrects_within_the_policy_window(adult, world, days_after_entry, allowed):
+    entered = datetime.date(2026, 10, 2)
+    with time_machine.travel(at(entered), tick=False):
+        training = _training(adult, world)
+    with time_machine.travel(at(entered + datetime.timedelta(days=days_after_entry)), tick=False):
+        url = reverse("services:correct", kwargs={"pk": adult.pk, "service_pk": training.pk})
+        client = client_for(world.planner_a)
+        page = client.get(url, follow=True)
+        supervisor = client_for(world.supervisor_a).get(url)
+    assert ("Correct 300" in page.content.decode()) is allowed
+    if not allowed:
+        assert page.redirect_chain[-1][0].endswith(f"/services/{training.pk}/")
+        assert "Ask a supervisor to correct it" in page.content.decode()
+    assert supervisor.status_code == 200
+
+
+def test_another_planner_of_the_office_cannot_correct_someone_elses_service(adult, world):
+    other = make_user("planner_a2", "Career planner", offices=[world.office_a])
+    training = _training(adult, world)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="Only the staff member who entered"):
+        service_record_correct(
+            record=training, corrected_by=other, reason="x", fields={"weekly_hours": 1}, barriers=[]
+        )
+
+
+def test_a_stale_correction_is_refused_and_shows_the_other_change(adult, world):
+    training = _training(adult, world)
+    url = reverse("services:correct", kwargs={"pk": adult.pk, "service_pk": training.pk})
+    planner, supervisor = client_for(world.planner_a), client_for(world.supervisor_a)
+    planner_page = form_page_fields(planner.get(url).content.decode())
+    supervisor_page = form_page_fields(supervisor.get(url).content.decode())
+    first = supervisor.post(
+        url, {**supervisor_page, **_correction_form(training, weekly_hours="12")}
+    )
+    assert first.status_code == 302
+    second = planner.post(url, {**planner_page, **_correction_form(training, weekly_hours="30")})
+    html = second.content.decode()
+    assert second.status_code == 409
+    assert "Someone else saved this first" in html and "Weekly hours" in html
+    assert 'value="30"' in html  # what this person typed is kept
+    from decimal import Decimal
+
+    assert_saved(ServiceRecord, training.pk, weekly_hours=Decimal("12"), lock_version=2)
+    again = planner.post(
+        url, {**form_page_fields(html), **_correction_form(training, weekly_hours="30")}
+    )
+    assert again.status_code == 302
+    assert_saved(ServiceRecord, training.pk, weekly_hours=Decimal("30"), lock_version=3)
+
+
+def test_an_open_service_is_not_closed_by_a_correction(adult, world):
+    training = _training(adult, world)
+    with pytest.raises(ValidationError, match="close it with Close"):
+        service_record_correct(
+            record=training,
+            corrected_by=world.planner_a,
+            reason="x",
+            fields={"ended_on": datetime.date(2026, 11, 1), "completion_status": "successful"},
+            barriers=[],
+        )

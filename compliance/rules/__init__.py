@@ -2,9 +2,10 @@
 SELECT over every customer in scope at once, returning the alerts that are true.
 
 The SQL runs inside the engine's query, where `cp` is the customers in scope joined to
-their region's policy (thresholds with the defaults filled in) and `%(as_of)s` is the
-evaluation date. Columns: rule, customer_id, subject_type, subject_id, state, due_on,
-responsible_id.
+their region's policy (thresholds with the defaults filled in) and `cp.as_of` is the
+customer's evaluation date: today in the customer's office's time zone, or the date the
+evaluation was asked for. Columns: rule, customer_id, subject_type, subject_id, state,
+due_on, responsible_id.
 """
 
 from compliance.rules import (

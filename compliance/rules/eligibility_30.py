@@ -11,7 +11,7 @@ SQL = """
 SELECT 'eligibility_30', cp.id, '', 0,
        CASE
            WHEN cp.eligibility_date IS NOT NULL THEN 'late'
-           WHEN %(as_of)s - cp.application_date >= cp.eligibility_overdue_day THEN 'overdue'
+           WHEN cp.as_of - cp.application_date >= cp.eligibility_overdue_day THEN 'overdue'
            ELSE 'due_soon'
        END,
        cp.application_date + (cp.eligibility_overdue_day - 1),
@@ -20,12 +20,12 @@ FROM cp
 WHERE (
         cp.eligibility_date IS NULL
         AND cp.status = 'applicant'
-        AND %(as_of)s - cp.application_date >= cp.eligibility_due_soon_day
+        AND cp.as_of - cp.application_date >= cp.eligibility_due_soon_day
       )
    OR (
         cp.eligibility_date IS NOT NULL
         AND cp.eligibility_date - cp.application_date >= cp.eligibility_overdue_day
-        AND cp.eligibility_date > %(as_of)s - cp.late_visible_days
-        AND cp.eligibility_date <= %(as_of)s
+        AND cp.eligibility_date > cp.as_of - cp.late_visible_days
+        AND cp.eligibility_date <= cp.as_of
       )
 """

@@ -5,7 +5,7 @@ RULE = "open_past_end"
 
 SQL = """
 SELECT 'open_past_end', s.customer_id, 'service', s.id,
-       CASE WHEN %(as_of)s - s.planned_end_on >= cp.open_past_end_overdue_days THEN 'overdue'
+       CASE WHEN cp.as_of - s.planned_end_on >= cp.open_past_end_overdue_days THEN 'overdue'
             ELSE 'due_soon' END,
        s.planned_end_on + cp.open_past_end_overdue_days,
        cp.career_planner_id
@@ -14,5 +14,5 @@ JOIN cp ON cp.id = s.customer_id
 WHERE s.ended_on IS NULL
   AND NOT s.start_is_projected
   AND s.planned_end_on IS NOT NULL
-  AND s.planned_end_on <= %(as_of)s
+  AND s.planned_end_on <= cp.as_of
 """

@@ -6,7 +6,7 @@ RULE = "plan_open_goal"
 
 SQL = """
 SELECT 'plan_open_goal', cp.id, '', 0,
-       CASE WHEN %(as_of)s - start.day >= 30 THEN 'overdue' ELSE 'due_soon' END,
+       CASE WHEN cp.as_of - start.day >= 30 THEN 'overdue' ELSE 'due_soon' END,
        start.day + 30,
        cp.career_planner_id
 FROM cp

@@ -6,37 +6,48 @@ enrolling service counts as today, so it blocks the exit; so does a planned gap
 (reason and end date) until its end date. Day 60: the tracker re-engages (due soon);
 day 75: the tracker calls (overdue); day 90: the engine exits the customer with the
 last day of the last enrolling service as the exit date (see engine.SOFT_EXIT_SQL).
+
+A soft exit depends only on the data and the date, so the clock is also kept for the
+customers the engine soft-exited: when a service entered late, a reopened service or a
+planned gap no longer supports the exit, the engine undoes it; when the last day moved,
+the exit date follows (see engine.exit_corrections).
 """
 
 RULE = "soft_exit"
 
-# Participants in scope with the last day of their last enrolling service.
+# Participants and soft-exited customers in scope, with the last day of their last
+# enrolling service (none when a planned gap covers the day, or no enrolling service
+# was ever recorded) and whether an enrolling service is still open.
 LAST_DAY = """
 SELECT cp.id AS customer_id, cp.career_planner_id, cp.exit_reengage_day, cp.exit_call_day,
-       cp.exit_day, max(COALESCE(s.ended_on, %(as_of)s)) AS last_day
+       cp.exit_day, cp.as_of, max(COALESCE(s.ended_on, cp.as_of)) AS last_day,
+       bool_or(s.ended_on IS NULL) AS open_service
 FROM cp
 JOIN services_servicerecord s ON s.customer_id = cp.id
 JOIN services_activity a ON a.id = s.activity_id
-WHERE cp.status = 'participant'
+WHERE (cp.status = 'participant' OR (cp.status = 'exited' AND cp.exit_reason = %(reason)s))
   AND NOT s.start_is_projected
-  AND s.started_on <= %(as_of)s
+  AND s.started_on <= cp.as_of
   AND a.category <> 'follow_up'
   AND (a.extends_exit_window OR (a.category = 'supportive' AND 'youth' = ANY(cp.programs)))
   AND NOT EXISTS (
       SELECT 1 FROM compliance_plannedgap g
-      WHERE g.customer_id = cp.id AND g.starts_on <= %(as_of)s AND g.ends_on >= %(as_of)s
+      WHERE g.customer_id = cp.id AND g.starts_on <= cp.as_of AND g.ends_on >= cp.as_of
   )
-GROUP BY cp.id, cp.career_planner_id, cp.exit_reengage_day, cp.exit_call_day, cp.exit_day
+GROUP BY cp.id, cp.career_planner_id, cp.exit_reengage_day, cp.exit_call_day, cp.exit_day,
+         cp.as_of
 """
 
 # The engine computes LAST_DAY once into the temporary table `exit_clock`, exits the
-# customers at day 90 from it, then reads the warnings from it here.
+# customers at day 90 from it (and undoes the exits it no longer supports), then reads
+# the warnings of the participants from it here.
 SQL = """
 SELECT 'soft_exit', e.customer_id, '', 0,
-       CASE WHEN %(as_of)s - e.last_day >= e.exit_call_day THEN 'overdue' ELSE 'due_soon' END,
+       CASE WHEN e.as_of - e.last_day >= e.exit_call_day THEN 'overdue' ELSE 'due_soon' END,
        e.last_day + e.exit_day,
        e.career_planner_id
 FROM exit_clock e
-WHERE %(as_of)s - e.last_day >= e.exit_reengage_day
-  AND %(as_of)s - e.last_day < e.exit_day
+JOIN cp ON cp.id = e.customer_id AND cp.status = 'participant'
+WHERE e.as_of - e.last_day >= e.exit_reengage_day
+  AND e.as_of - e.last_day < e.exit_day
 """

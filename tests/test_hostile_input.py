@@ -1,0 +1,320 @@
+"""The hostile-input sweep: every form in the product, every field, hostile values.
+
+Each form is first shown to a supervisor of office A (who holds every planner
+permission and the supervisor's own), filled with valid values, and checked to save;
+then each field in turn gets an impossible date, a NUL byte, text far over any limit,
+a negative number or a choice that does not exist. Every such post must answer with a
+clear message (never a 500) and write nothing at all: no row, no update-log event.
+A new form page is added to FORMS; a POST URL missing here fails the suite.
+"""
+
+import datetime
+from collections.abc import Callable
+
+import pghistory.models
+import pytest
+import time_machine
+from django.urls import reverse
+
+from casemgmt.models import SubmissionToken
+from casenotes.models import CaseNote
+from compliance.models import PlannedGap
+from customers.models import Customer, EligibilityDocument
+from plans.models import Assessment, Goal, Plan, PlanVersion, Step
+from services.models import Activity, ServiceRecord
+from tests.conftest import World, client_for
+from tests.factories import certify
+from tests.hostile import FormField, as_post, form_fields
+from tests.test_permissions import MATRIX, _url
+
+NOW = datetime.datetime(2026, 11, 25, 15, 0, tzinfo=datetime.UTC)
+WRITTEN = [
+    Customer,
+    ServiceRecord,
+    CaseNote,
+    Plan,
+    Goal,
+    Step,
+    PlanVersion,
+    Assessment,
+    EligibilityDocument,
+    PlannedGap,
+    SubmissionToken,
+]
+
+TEXT = {"a NUL byte": "Ann\x00e", "oversized text": "x" * 100_001}
+PAYLOADS: dict[str, dict[str, str]] = {
+    "text": TEXT,
+    "textarea": TEXT,
+    "search": TEXT,
+    "email": {"a NUL byte": "a\x00@example.org", "oversized text": "x" * 100_001 + "@example.org"},
+    "tel": TEXT,
+    "password": TEXT,
+    "date": {"an impossible date": "2026-02-30", "a NUL byte": "2026-11-\x0002"},
+    "number": {"a negative number": "-5", "a NUL byte": "1\x00"},
+    "select": {"a choice that does not exist": "999999999", "a NUL byte": "\x00"},
+    "radio": {"a choice that does not exist": "999999999"},
+    "checkbox": {"a choice that does not exist": "999999999"},
+    "hidden": {"a NUL byte": "\x00", "a negative number": "-1"},
+}
+
+
+def _activity(code: str) -> str:
+    return str(Activity.objects.get(code=code).pk)
+
+
+# Valid values per form, over what the page shows; each must save (see the sanity test).
+VALID: dict[str, Callable[[World], dict[str, object]]] = {
+    "casenotes:create": lambda w: {
+        "contact_date": "2026-11-20",
+        "subject": "Check-in",
+        "body": "Career planner called the customer about a forklift class.",
+    },
+    "casenotes:addendum": lambda w: {"body": "The call was about the evening class."},
+    "services:create": lambda w: {
+        "activity": _activity("211"),
+        "started_on": "2026-11-20",
+        "weekly_hours": "2",
+        "dollar_value": "0",
+        "note_body": "Career planner helped the customer revise a resume.",
+    },
+    "services:correct": lambda w: {"reason": "Wrong hours typed", "weekly_hours": "3"},
+    "services:close": lambda w: {"ended_on": "2026-11-20", "completion_status": "successful"},
+    "services:reopen": lambda w: {"reason": "Closed by mistake"},
+    "gaps:undo_exit": lambda w: {"reason": "The service on 11/02 was not entered"},
+    "customers:create": lambda w: {
+        "first_name": "Rosa",
+        "last_name": "Testcase",
+        "date_of_birth": "1988-04-02",
+        "phone": "217-555-0199",
+        "programs": ["adult"],
+        "application_date": "2026-11-20",
+        "office": str(w.office_a.pk),
+        "career_planner": str(w.planner_a.pk),
+    },
+    "customers:edit": lambda w: {"city": "Decatur"},
+    "customers:reassign": lambda w: {
+        "career_planner": str(w.supervisor_a.pk),
+        "reason": "Caseload balance",
+    },
+    "plans:develop": lambda w: {
+        "developed_on": "2026-11-20",
+        "employment_goal": "Warehouse lead",
+        "note_body": "Career planner and customer developed the plan in person.",
+    },
+    "plans:edit": lambda w: {"employment_goal": "Warehouse supervisor"},
+    "plans:review": lambda w: {
+        "reviewed_on": "2026-11-20",
+        "note_body": "Reviewed progress on each goal with the customer.",
+    },
+    "plans:goal_create": lambda w: {
+        "statement": "Find full-time work",
+        "category": "career",
+        "term": "long",
+        "status": "not_started",
+    },
+    "plans:goal_edit": lambda w: {"statement": "Earn a forklift certificate this winter"},
+    "plans:step_create": lambda w: {
+        "activity": _activity("211"),
+        "status": "planned",
+        "start_on": "2026-11-20",
+        "due_on": "2026-12-20",
+    },
+    "plans:step_edit": lambda w: {"description": "Evening class"},
+    "plans:assessments": lambda w: {
+        "assessment_type": str(
+            __import__("plans.models", fromlist=["AssessmentType"])
+            .AssessmentType.objects.first()
+            .pk
+        ),
+        "assessed_on": "2026-11-20",
+        "scores": "Reading 9",
+    },
+    "gaps:create": lambda w: {
+        "reason": "Waiting for the training start date",
+        "starts_on": "2026-11-25",
+        "ends_on": "2026-12-20",
+    },
+    "compliance:log_contact": lambda w: {
+        "two_way": "no",
+        "contact_method": "phone",
+        "note": "Left a voicemail.",
+    },
+}
+
+# Search forms save nothing; they must still never fail on hostile text.
+SEARCH_ONLY = {"customers:list", "casenotes:list"}
+# Forms whose valid post needs a file upload, which this sweep does not build; their
+# other fields are still swept, and their uploads have tests of their own.
+UPLOADS = {"customers:documents", "plans:sign"}
+# POST URLs that are not a form a person fills: sign-in is Django's (and axes'), the
+# note guide check is a read-only helper, logout has no fields. Django's admin forms are
+# Django's own and sit outside this sweep.
+NOT_FORMS = {"login", "logout", "casenotes:check"}
+POSTED = [
+    name
+    for name, rows in MATRIX.items()
+    if rows["supervisor_a"][1] not in (405, 403, 404)
+    and name not in NOT_FORMS
+    and not name.startswith("admin:")
+]
+FORMS = sorted(set(POSTED) - {"compliance:log_contact"}) + ["compliance:log_contact"]
+
+
+def _snapshot() -> tuple[int, ...]:
+    return (
+        *(model._default_manager.count() for model in WRITTEN),
+        pghistory.models.Events.objects.count(),
+    )
+
+
+def _page_and_action(name: str, world: World) -> tuple[str, str]:
+    if name in ("services:close", "services:reopen"):
+        training = _training(world, closed=name == "services:reopen")
+        url = reverse(name, kwargs={"pk": world.customer_a.pk, "service_pk": training.pk})
+        return url, url
+    url = _url(name, world)
+    if name == "compliance:log_contact":
+        return reverse("compliance:tracker"), url
+    return url, url
+
+
+def _training(world: World, *, closed: bool) -> ServiceRecord:
+    from services.services import NoteDraft, service_record_create
+
+    customer = world.customer_a
+    note = NoteDraft("Service Strategy", "Career planner met the customer.", "in_person", True)
+    day = customer.certification_date
+    for code in ("207", "205"):
+        service_record_create(
+            customer=customer,
+            activity=Activity.objects.get(code=code),
+            started_on=day,
+            ended_on=day,
+            entered_by=world.planner_a,
+            note=note,
+        )
+    return service_record_create(
+        customer=customer,
+        activity=Activity.objects.get(code="300"),
+        started_on=day,
+        ended_on=day if closed else None,
+        completion_status="unsuccessful" if closed else "",
+        entered_by=world.planner_a,
+    )
+
+
+def _messages(response) -> list[str]:  # noqa: ANN001
+    import re
+
+    html = response.content.decode()
+    found = re.findall(
+        r'class="[^"]*(?:invalid-feedback|alert-danger|alert-warning)[^"]*"[^>]*>(.*?)</(?:div|span|p)>',
+        html,
+        re.DOTALL,
+    )
+    return [re.sub(r"<[^>]+>|\s+", " ", text).strip() for text in found]
+
+
+def _shows_a_message(client, response) -> bool:  # noqa: ANN001
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    html = response.content.decode()
+    return any(
+        mark in html for mark in ("is-invalid", "alert-danger", "invalid-feedback", "alert-warning")
+    )
+
+
+def _hostile_cases(fields: dict[str, FormField]) -> list[tuple[str, str, str]]:
+    cases = []
+    for item in fields.values():
+        if item.kind == "checkbox" and item.options == ["on"]:
+            continue  # a single yes/no box: any value a browser can send means yes
+        for what, value in PAYLOADS.get(item.kind, {}).items():
+            cases.append((item.name, what, value))
+    return cases
+
+
+def _prepare(name: str, world: World) -> None:
+    customer = certify(world.customer_a)
+    if name == "plans:develop":
+        from plans.models import AssessmentType
+        from plans.services import assessment_create
+
+        assessment_create(
+            customer=customer,
+            assessment_type=AssessmentType.objects.first(),
+            assessed_on=customer.certification_date,
+            scores="Reading 9",
+            summary="",
+            entered_by=world.planner_a,
+        )
+    if name == "gaps:undo_exit":
+        from compliance.engine import SOFT_EXIT_REASON
+
+        Customer.objects.filter(pk=customer.pk).update(
+            status="exited", exit_date=datetime.date(2026, 10, 1), exit_reason=SOFT_EXIT_REASON
+        )
+    if name == "compliance:log_contact":
+        # The tracker lists customers 60 days without an enrolling service: make A one.
+        from compliance.engine import evaluate
+        from services.services import NoteDraft, service_record_create
+
+        Customer.objects.filter(pk=customer.pk).update(
+            application_date=datetime.date(2026, 9, 1),
+            eligibility_date=datetime.date(2026, 9, 1),
+            certification_date=datetime.date(2026, 9, 1),
+        )
+        customer.refresh_from_db()
+        service_record_create(
+            customer=customer,
+            activity=Activity.objects.get(code="211"),
+            started_on=customer.application_date,
+            ended_on=customer.application_date,
+            entered_by=world.planner_a,
+            note=NoteDraft("Check-in", "Career planner met the customer.", "in_person", True),
+        )
+        evaluate(as_of=NOW.date())
+
+
+def test_every_form_is_swept_from_a_valid_entry():
+    assert set(FORMS) - set(VALID) - SEARCH_ONLY - UPLOADS == set()
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+@time_machine.travel(NOW, tick=False)
+def test_the_valid_form_saves_so_the_sweep_means_something(world, name, settings):
+    settings.AXES_ENABLED = False
+    client = client_for(world.supervisor_a)
+    _prepare(name, world)
+    page, action = _page_and_action(name, world)
+    fields = form_fields(client.get(page).content.decode(), action)
+    assert fields, f"no form found on {page}"
+    before = _snapshot()
+    response = client.post(action, {**as_post(fields), **VALID[name](world)})
+    assert response.status_code == 302, (response.status_code, _messages(response))
+    assert _snapshot() != before
+
+
+@pytest.mark.parametrize("name", FORMS)
+@time_machine.travel(NOW, tick=False)
+def test_hostile_input_is_refused_with_a_message_and_writes_nothing(world, name, settings):
+    settings.AXES_ENABLED = False
+    client = client_for(world.supervisor_a)
+    _prepare(name, world)
+    page, action = _page_and_action(name, world)
+    fields = form_fields(client.get(page).content.decode(), action)
+    assert fields, f"no form found on {page}"
+    valid = {**as_post(fields), **(VALID[name](world) if name in VALID else {})}
+    failures = []
+    for field_name, what, value in _hostile_cases(fields):
+        before = _snapshot()
+        response = client.post(action, {**valid, field_name: value})
+        if response.status_code >= 500:
+            failures.append(f"{field_name} with {what}: answered {response.status_code}")
+            continue
+        if _snapshot() != before:
+            failures.append(f"{field_name} with {what}: something was written")
+        elif name not in SEARCH_ONLY and not _shows_a_message(client, response):
+            failures.append(f"{field_name} with {what}: no message says what is wrong")
+    assert not failures, f"{name}: " + "; ".join(failures)
