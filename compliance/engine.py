@@ -13,7 +13,8 @@ Locks. A full run takes a transaction-level advisory lock, so two full runs seri
 An evaluation of a few customers (on commit of a save, inside the request) must never
 wait behind a full run: it takes a lock per customer instead, so two evaluations of one
 customer serialise, and only tries the full run's lock, in shared mode, to learn
-whether a full run is under way. The race that remains: a full run computes its alerts
+whether a full run is under way (a full run that starts meanwhile waits the few
+milliseconds the evaluation takes). The race that remains: a full run computes its alerts
 from the data it read when it started; if a customer's record changes and is
 evaluated while it runs, the full run then writes its older result over the fresh one
 (reopening, say, the contact alert the saved note resolved). The evaluation reports
@@ -74,36 +75,39 @@ class EvaluationResult:
     overlapped_full_run: bool = False
 
 
-# The customers in scope with their own evaluation day and their region's thresholds,
-# materialised once so that every rule, the exit clock and the writes read the same day.
-CUSTOMERS_IN_SCOPE_SQL = """
-CREATE TEMP TABLE cp ON COMMIT DROP AS
-SELECT c.id, c.office_id, c.career_planner_id, c.status, c.exit_reason, c.exit_date,
-       c.programs, c.application_date, c.eligibility_date, c.certification_date,
-       o.time_zone, d.as_of::date AS as_of,
-       {thresholds}
-FROM customers_customer c
-JOIN casemgmt_office o ON o.id = c.office_id
-JOIN jsonb_each_text(%(days)s::jsonb) AS d(time_zone, as_of) ON d.time_zone = o.time_zone
-LEFT JOIN compliance_policy p ON p.region_id = o.region_id
-WHERE %(all)s OR c.id = ANY(%(ids)s)
-""".format(
-    thresholds=",\n       ".join(
+def customers_in_scope() -> str:
+    """The customers in scope, each with its own evaluation day (`as_of`: today in its
+    office's zone, from the map of zones to days) and its region's thresholds. A CTE,
+    not a temporary table: PostgreSQL scans temporary tables without parallel workers."""
+    thresholds = ",\n           ".join(
         f"COALESCE(p.{name}, {value}) AS {name}" for name, value in DEFAULTS.items()
     )
-)
+    return f"""
+cp AS (
+    SELECT c.id, c.office_id, c.career_planner_id, c.status, c.exit_reason, c.exit_date,
+           c.programs, c.application_date, c.eligibility_date, c.certification_date,
+           o.time_zone, d.as_of::date AS as_of,
+           {thresholds}
+    FROM customers_customer c
+    JOIN casemgmt_office o ON o.id = c.office_id
+    JOIN jsonb_each_text(%(days)s::jsonb) AS d(time_zone, as_of) ON d.time_zone = o.time_zone
+    LEFT JOIN compliance_policy p ON p.region_id = o.region_id
+    WHERE %(all)s OR c.id = ANY(%(ids)s)
+)"""
 
 
 def current_alerts_sql() -> str:
     """The one query that says which alerts are true, each on its customer's day."""
     union = "\nUNION ALL\n".join(f"({rule.SQL})" for rule in ALL)
     return (
-        f"SELECT * FROM ({union}) "
+        f"WITH {customers_in_scope()}\nSELECT * FROM ({union}) "
         "AS x(rule, customer_id, subject_type, subject_id, state, due_on, responsible_id)"
     )
 
 
-EXIT_CLOCK_SQL = f"CREATE TEMP TABLE exit_clock ON COMMIT DROP AS {LAST_DAY}"
+EXIT_CLOCK_SQL = (
+    f"CREATE TEMP TABLE exit_clock ON COMMIT DROP AS WITH {customers_in_scope()}\n{LAST_DAY}"
+)
 
 # The engine's changes to customers are written to the update log under a context of
 # their own, with the engine's reason. They usually run inside a request's pghistory
@@ -122,16 +126,15 @@ UPDATE customers_customer c
 SET status = 'exited', exit_date = e.last_day, exit_reason = %(reason)s, updated_at = now(),
     lock_version = c.lock_version + 1
 FROM history_context, exit_clock e
-JOIN cp ON cp.id = e.customer_id
-WHERE c.id = e.customer_id
-  AND cp.status = 'participant' AND c.status = 'participant'
+WHERE c.id = e.customer_id AND c.status = 'participant'
   AND e.as_of - e.last_day >= e.exit_day
 RETURNING c.id
 """
 
 # The customers soft-exited by the engine whose exit the data no longer supports as it
 # stands, or whose last enrolling service moved.
-EXIT_CORRECTIONS_SQL = """
+EXIT_CORRECTIONS_SQL = f"""
+WITH {customers_in_scope()}
 SELECT cp.id, e.customer_id IS NOT NULL AND e.as_of - e.last_day >= e.exit_day,
        e.last_day, e.open_service, cp.as_of, cp.exit_day, gap.ends_on
 FROM cp
@@ -163,14 +166,8 @@ WHERE c.id = ANY(%(ids)s) AND c.status = 'exited' AND c.exit_reason = %(reason)s
 RETURNING c.id
 """
 
-# The rules read the status the writes above left.
-REFRESH_SCOPE_SQL = """
-UPDATE cp SET status = c.status, exit_reason = c.exit_reason, exit_date = c.exit_date
-FROM customers_customer c
-WHERE c.id = cp.id AND cp.id = ANY(%(changed)s)
-"""
-
-UPSERT_SQL = """
+UPSERT_SQL = f"""
+WITH {customers_in_scope()}
 INSERT INTO compliance_alert (rule, customer_id, subject_type, subject_id, state, due_on,
                               responsible_id, office_id_at_open, opened_on, opened_at,
                               last_seen_on, resolution)
@@ -183,14 +180,14 @@ DO UPDATE SET state = EXCLUDED.state, due_on = EXCLUDED.due_on,
 RETURNING (xmax = 0) AS inserted
 """
 
-RESOLVE_SQL = """
+RESOLVE_SQL = f"""
+WITH {customers_in_scope()}
 UPDATE compliance_alert a
 SET resolved_at = now(), resolved_on = cp.as_of,
-    resolution = CASE WHEN c.status = 'exited' AND c.exit_reason = %(reason)s THEN 'Customer soft-exited'
-                      WHEN c.status IN ('exited', 'closed') THEN 'Customer exited'
+    resolution = CASE WHEN cp.status = 'exited' AND cp.exit_reason = %(reason)s THEN 'Customer soft-exited'
+                      WHEN cp.status IN ('exited', 'closed') THEN 'Customer exited'
                       ELSE COALESCE((%(resolutions)s::jsonb) ->> a.rule, 'No longer true') END
 FROM cp
-JOIN customers_customer c ON c.id = cp.id
 WHERE a.customer_id = cp.id
   AND a.resolved_at IS NULL
   AND NOT EXISTS (
@@ -236,20 +233,13 @@ def evaluate(
             "reason": SOFT_EXIT_REASON,
             "resolutions": json.dumps({str(k): v for k, v in RESOLUTIONS.items()}),
         }
-        cursor.execute(
-            "DROP TABLE IF EXISTS pg_temp.cp, pg_temp.exit_clock, pg_temp.current_alerts"
-        )
-        cursor.execute(CUSTOMERS_IN_SCOPE_SQL, params)
-        cursor.execute("ANALYZE pg_temp.cp")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.exit_clock, pg_temp.current_alerts")
         cursor.execute(EXIT_CLOCK_SQL, params)
         with _engine_history(cursor):
             cursor.execute(SOFT_EXIT_SQL, {**params, **_history(SOFT_EXITED)})
             exited = [row[0] for row in cursor.fetchall()]
             cursor.execute(EXIT_CORRECTIONS_SQL, params)
             undone, moved = _correct_soft_exits(cursor, cursor.fetchall())
-        changed = exited + undone + moved
-        if changed:
-            cursor.execute(REFRESH_SCOPE_SQL, {"changed": changed})
         cursor.execute(
             f"CREATE TEMP TABLE current_alerts ON COMMIT DROP AS {current_alerts_sql()}", params
         )

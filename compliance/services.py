@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from casemgmt.clock import today
+from casemgmt.conflicts import bump
 from casemgmt.models import User
 from compliance.engine import SOFT_EXIT_REASON
 from compliance.models import PlannedGap
@@ -57,7 +58,11 @@ def soft_exit_undo(*, customer: Customer, reason: str, undone_by: User) -> Custo
         customer.status = Status.PARTICIPANT
         customer.exit_date = None
         customer.exit_reason = ""
-        customer.save(update_fields=["status", "exit_date", "exit_reason", "updated_at"])
+        bump(customer)
+        customer.save(
+            update_fields=["status", "exit_date", "exit_reason", "updated_at", "lock_version"]
+        )
+        customer.refresh_from_db(fields=["lock_version"])
     planned_gap_create(
         customer=customer,
         reason=f"Soft exit undone: {reason.strip()}",

@@ -39,8 +39,9 @@ REENGAGEMENT_SUBJECT = "Re-engagement contact"
 @require_GET
 @requires("customers.view_customer")
 def planner_dashboard_view(request: HttpRequest) -> HttpResponse:
+    # The page's date is the user's office day; each customer's clock runs in its own office.
     on = today_for(request.user)
-    context = {"today": on, "dashboard": planner_dashboard(request.user, on=on)}
+    context = {"today": on, "dashboard": planner_dashboard(request.user)}
     return render(request, "compliance/dashboard_planner.html", context)
 
 
@@ -114,7 +115,7 @@ def trend_chart(points: list[TrendPoint]) -> Chart:
 def supervisor_dashboard_view(request: HttpRequest) -> HttpResponse:
     offices = offices_supervised_by(request.user)
     on = today_for(request.user)
-    trend = overdue_trend(request.user, offices, on=on)
+    trend = overdue_trend(request.user, offices)
     summaries = supervisor_summary(request.user, offices)
     context = {
         "today": on,
@@ -202,7 +203,7 @@ def tracker_dashboard_view(request: HttpRequest) -> HttpResponse:
     on = today_for(request.user)
     context = {
         "today": on,
-        "dashboard": tracker_dashboard(request.user, on=on),
+        "dashboard": tracker_dashboard(request.user),
         "form": ContactLogForm(),
     }
     return render(request, "compliance/dashboard_tracker.html", context)

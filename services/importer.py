@@ -941,8 +941,7 @@ def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
             transaction.set_rollback(True)
     if report.loaded and changed:
         # One evaluation of the imported customers, not a task per row.
-        from casemgmt.clock import today
         from compliance.engine import evaluate
 
-        evaluate(as_of=today(), customer_ids=sorted(changed))
+        evaluate(customer_ids=sorted(changed))  # each customer on its office's day
     return report

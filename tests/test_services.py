@@ -597,7 +597,7 @@ def test_a_second_submission_of_the_service_form_records_nothing(adult, world):
     assert "submitted already" in second.content.decode()
 
 
-def test_two_submissions_at_once_record_one_service(adult, world, transactional_db):
+def test_two_submissions_at_once_record_one_service(reference_data, adult, world):
     """The token's primary key makes the second wait for the first, then find it."""
     import threading
 

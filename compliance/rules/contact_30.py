@@ -10,26 +10,23 @@ from the certification date.
 
 RULE = "contact_30"
 
-# Corrections are rare: the anti-join probes the unique index on corrects_id, whose
-# non-null entries are few, and reads no other note of the customer.
+# The last contact of each participant is the first entry of a backward scan of the
+# index on (customer, two-way, contact date), so no note but the last is read; a note
+# a correction supersedes is skipped with a probe of the unique index on corrects_id.
 SQL = """
 SELECT 'contact_30' AS rule, cp.id AS customer_id, '' AS subject_type, 0 AS subject_id,
        CASE WHEN cp.as_of - base.day >= cp.contact_overdue_day THEN 'overdue' ELSE 'due_soon' END AS state,
        base.day + (cp.contact_overdue_day - 1) AS due_on,
        cp.career_planner_id AS responsible_id
 FROM cp
-LEFT JOIN (
-    SELECT n.customer_id, max(n.contact_date) AS last_contact
+LEFT JOIN LATERAL (
+    SELECT n.contact_date AS last_contact
     FROM casenotes_casenote n
-    JOIN cp ON cp.id = n.customer_id
-    WHERE cp.status = 'participant'
-      AND n.two_way AND n.contact_date <= cp.as_of
-      AND NOT EXISTS (
-          SELECT 1 FROM casenotes_casenote c2
-          WHERE c2.corrects_id = n.id AND c2.corrects_id IS NOT NULL
-      )
-    GROUP BY n.customer_id
-) lc ON lc.customer_id = cp.id
+    WHERE n.customer_id = cp.id AND n.two_way AND n.contact_date <= cp.as_of
+      AND NOT EXISTS (SELECT 1 FROM casenotes_casenote c2 WHERE c2.corrects_id = n.id)
+    ORDER BY n.contact_date DESC
+    LIMIT 1
+) lc ON true
 CROSS JOIN LATERAL (
     SELECT COALESCE(lc.last_contact, cp.certification_date, cp.application_date) AS day
 ) base

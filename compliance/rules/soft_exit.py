@@ -10,7 +10,7 @@ last day of the last enrolling service as the exit date (see engine.SOFT_EXIT_SQ
 A soft exit depends only on the data and the date, so the clock is also kept for the
 customers the engine soft-exited: when a service entered late, a reopened service or a
 planned gap no longer supports the exit, the engine undoes it; when the last day moved,
-the exit date follows (see engine.exit_corrections).
+the exit date follows (see engine.exit_correction).
 """
 
 RULE = "soft_exit"
@@ -28,6 +28,9 @@ JOIN services_activity a ON a.id = s.activity_id
 WHERE (cp.status = 'participant' OR (cp.status = 'exited' AND cp.exit_reason = %(reason)s))
   AND NOT s.start_is_projected
   AND s.started_on <= cp.as_of
+  -- A soft exit is judged by the services that had begun by the day it came; a service
+  -- begun later is a return after the exit, not a reason to undo it.
+  AND (cp.status = 'participant' OR s.started_on <= cp.exit_date + cp.exit_day)
   AND a.category <> 'follow_up'
   AND (a.extends_exit_window OR (a.category = 'supportive' AND 'youth' = ANY(cp.programs)))
   AND NOT EXISTS (
