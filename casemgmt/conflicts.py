@@ -40,7 +40,7 @@ class EditConflict(Exception):
     def __init__(self, record: models.Model, *, opened_at_version: int) -> None:
         self.record = record
         self.opened_at_version = opened_at_version
-        self.changes, self.by, self.at = changes_since(record, opened_at_version)
+        self.changes, self.by, self.at, self.reason = changes_since(record, opened_at_version)
         self.noun = str(record._meta.verbose_name)
         super().__init__(
             f"This {self.noun} was changed by {self.by or 'someone else'} after you opened it. "
@@ -85,8 +85,9 @@ def bump(record: models.Model) -> None:
 
 def changes_since(
     record: models.Model, version: int
-) -> tuple[list[Change], str, datetime.datetime | None]:
-    """What changed in `record` since it was at `version`, who made the last change, when."""
+) -> tuple[list[Change], str, datetime.datetime | None, str]:
+    """What changed in `record` since it was at `version`, who made the last change,
+    when, and the reason they gave (when the change asked for one)."""
     events = list(
         pghistory.models.Events.objects.tracks(record)
         .filter(pgh_label__in=["insert", "update"])
@@ -96,13 +97,14 @@ def changes_since(
         (e.pgh_data for e in reversed(events) if e.pgh_data.get("lock_version") == version), None
     )
     if not events:
-        return [], "", None
+        return [], "", None, ""
     last = events[-1]
     now = last.pgh_data
     user_id = (last.pgh_context or {}).get("user")
+    reason = str((last.pgh_context or {}).get("reason") or "")
     by = str(User.objects.filter(pk=user_id).first() or "") if user_id else ""
     if then is None:
-        return [], by, last.pgh_created_at
+        return [], by, last.pgh_created_at, reason
     fields = {f.attname: f for f in type(record)._meta.concrete_fields}
     changes = [
         Change(
@@ -119,7 +121,7 @@ def changes_since(
         and then.get(name) != now.get(name)
         and name != VERSION_FIELD
     ]
-    return changes, by, last.pgh_created_at
+    return changes, by, last.pgh_created_at, reason
 
 
 def _python(field: models.Field, raw: object) -> object:

@@ -67,6 +67,8 @@ def describe_value(field: models.Field, value: object) -> str:
     if type(field) is models.DateField and isinstance(value, str):
         return datetime.date.fromisoformat(value[:10]).strftime("%m/%d/%Y")
     text = str(value)
+    if field.name.endswith("phone") and len(text) == 10 and text.isdigit():
+        return f"({text[:3]}) {text[3:6]}-{text[6:]}"
     return text if len(text) <= 120 else text[:117] + "..."
 
 

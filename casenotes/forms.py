@@ -96,14 +96,14 @@ class AddendumForm(OnceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         recorded = "two-way communication" if current.two_way else "an attempt only"
         self.fields["corrected_two_way"].help_text = (
-            f"Now recorded as {recorded} on {current.contact_date:%m/%d/%Y}. "
+            f"Currently recorded as {recorded} on {current.contact_date:%m/%d/%Y}. "
             "The 30-day contact clock uses the corrected value."
         )
         self.helper = form_helper(
             "body",
             Div(
-                Div("corrected_contact_date", css_class="col-md-5"),
-                Div("corrected_two_way", css_class="col-md-7"),
+                Div("corrected_contact_date", css_class="col-md-4"),
+                Div("corrected_two_way", css_class="col-md-8"),
                 css_class="row",
             ),
         )

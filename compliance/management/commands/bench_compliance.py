@@ -191,6 +191,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 figures["evaluations"] = self._evaluate(evaluate, as_of)
+                figures["one_customer"] = self._one_customer(evaluate, as_of, runs)
                 figures["dashboards"] = self._dashboards(runs)
                 raise _Rollback
         except _Rollback:
@@ -377,6 +378,29 @@ class Command(BaseCommand):
             results.append({"label": label, "seconds": seconds, **counts})
         return results
 
+    def _one_customer(self, evaluate, as_of: datetime.date, runs: int) -> dict[str, float]:  # noqa: ANN001
+        """What a save costs on top: one customer's evaluation, as a request runs it after
+        its transaction commits (participants spread over the data, in a fixed order)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM customers_customer WHERE status = 'participant' "
+                "ORDER BY md5(id::text) LIMIT %s",
+                [runs + 1],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        timings = []
+        for customer_id in ids:
+            started = time.perf_counter()
+            evaluate(as_of=as_of, customer_ids=[customer_id])
+            timings.append((time.perf_counter() - started) * 1000)
+        timings = timings[1:]  # the first one warms the plan cache
+        figures = {"p50": percentile(timings, 0.5), "p95": percentile(timings, 0.95)}
+        self.stdout.write(
+            f"One customer's evaluation ({len(timings)} customers): "
+            f"p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms"
+        )
+        return figures
+
     def _dashboards(self, runs: int) -> dict[str, object]:
         from casemgmt.models import User
 
@@ -538,6 +562,12 @@ class Command(BaseCommand):
                 f"| Evaluation, {evaluation['label']} | {evaluation['seconds']:.1f} s"
                 + (f" ({counts_text})" if counts_text else "")
                 + " |"
+            )
+        one = figures.get("one_customer")
+        if one:
+            lines.append(
+                f"| One customer's evaluation, as after a save ({runs} participants) | "
+                f"p50 {one['p50']:.0f} ms, p95 {one['p95']:.0f} ms |"
             )
         lines += [
             f"| Floor | {floor['seconds']:.2f} s ({floor['rows']:,} rows) |",
