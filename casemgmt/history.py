@@ -7,11 +7,15 @@ of queries does not grow with the number of events.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pghistory.models
 from django.apps import apps
 from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
 
 HIDDEN_FIELDS = {
     "id",
@@ -28,6 +32,25 @@ HIDDEN_FIELDS = {
     "lock_version",  # the edit counter (casemgmt.conflicts), not something a person changed
 }
 
+# Personal data (TEGL 39-11) that a listing across customers, such as the audit trail
+# and its CSV, names as "changed" without the values. By field name, on any record.
+PII_FIELDS = frozenset(
+    {
+        "first_name",
+        "middle_name",
+        "last_name",
+        "alternate_contact_name",
+        "date_of_birth",
+        "phone",
+        "alternate_contact_phone",
+        "email",
+        "street",
+        "ssn_last4",
+        "original_name",  # an uploaded file's name often carries the person's name
+        "content",  # a plan version's printed snapshot, which names the customer
+    }
+)
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -35,6 +58,27 @@ class HistoryEntry:
     who: str
     action: str
     changes: list[tuple[str, str, str]]
+    reason: str
+
+
+class Change(NamedTuple):
+    label: str
+    old: str
+    new: str
+    masked: bool = False  # a PII field: say that it changed, never what it was or became
+
+
+@dataclass(frozen=True)
+class EventWords:
+    """One update-log event in words."""
+
+    event: pghistory.models.Events
+    when: datetime.datetime
+    who: str
+    model: type[models.Model]
+    verb: str  # "added", "changed", "removed"
+    detail: str  # the record named by its links and subject: "202 Career planning"
+    changes: list[Change]
     reason: str
 
 
@@ -48,7 +92,7 @@ def _fields(model: type[models.Model]) -> dict[str, models.Field]:
 
 def describe_value(field: models.Field, value: object) -> str:
     """A stored value as a person reads it: choices by label, dates as 11/30/2026,
-    related rows by name (one lookup; `history_for` batches its own)."""
+    moments in the current time zone, related rows by name (one lookup; `history_for` batches its own)."""
     if value in (None, "", []):
         return "(blank)"
     if field.is_relation:
@@ -64,6 +108,10 @@ def describe_value(field: models.Field, value: object) -> str:
         return ", ".join(str(dict(base.choices).get(v, v)) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = datetime.datetime.fromisoformat(value)
+        if timezone.is_aware(moment):
+            return f"{timezone.localtime(moment):%m/%d/%Y %I:%M %p}"
     if type(field) is models.DateField and isinstance(value, str):
         return datetime.date.fromisoformat(value[:10]).strftime("%m/%d/%Y")
     text = str(value)
@@ -72,11 +120,17 @@ def describe_value(field: models.Field, value: object) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def history_for(obj: models.Model, *, registered: str = "Registered") -> list[HistoryEntry]:
-    """Every change to `obj` and to the records that point at it, newest first."""
-    events = list(
-        pghistory.models.Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")
-    )
+def describe_events(
+    events: Iterable[pghistory.models.Events],
+    *,
+    hide_links_to: Collection[type[models.Model]] = (),
+    mask_pii: bool = False,
+) -> list[EventWords]:
+    """Events in words, in the order given: who, what kind of record, which fields
+    changed from what to what. Links to `hide_links_to` models are left out of the
+    record's name; with `mask_pii`, a PII field's change carries no values. One query
+    per related model, whatever the number of events."""
+    events = list(events)
     user_model = apps.get_model("casemgmt", "User")
 
     # Collect every foreign key id to show by name, per related model.
@@ -104,13 +158,14 @@ def history_for(obj: models.Model, *, registered: str = "Registered") -> list[Hi
             return names.get(field.related_model, {}).get(value, "a removed entry")
         return describe_value(field, value)
 
-    def summary(model: type[models.Model], data: dict[str, object]) -> str:
+    def detail(model: type[models.Model], data: dict[str, object]) -> str:
         parts = []
         for attname, field in _fields(model).items():
             if (
                 field.is_relation
                 and field.name not in HIDDEN_FIELDS
-                and field.related_model not in (user_model, type(obj))
+                and field.related_model is not user_model
+                and field.related_model not in hide_links_to
                 and data.get(attname) is not None
             ):
                 parts.append(show(field, data[attname]))
@@ -118,34 +173,56 @@ def history_for(obj: models.Model, *, registered: str = "Registered") -> list[Hi
             parts.append(str(data["subject"]))
         return ", ".join(parts)
 
-    entries = []
+    def change(field: models.Field, old: object, new: object) -> Change:
+        label = capfirst(str(field.verbose_name))
+        if mask_pii and field.name in PII_FIELDS:
+            return Change(label, "", "", masked=True)
+        return Change(label, show(field, old), show(field, new))
+
+    described = []
     for event in events:
         context = event.pgh_context or {}
-        who = names.get(user_model, {}).get(context.get("user"), "System")
         model = _tracked(event.pgh_model)
         fields = _fields(model)
-        changes = [
-            (str(fields[a].verbose_name).capitalize(), show(fields[a], old), show(fields[a], new))
-            for a, (old, new) in sorted((event.pgh_diff or {}).items())
-            if a in fields and fields[a].name not in HIDDEN_FIELDS
-        ]
-        verb = {"insert": "added", "update": "changed", "delete": "removed"}.get(
-            event.pgh_label, event.pgh_label
+        described.append(
+            EventWords(
+                event=event,
+                when=event.pgh_created_at,
+                who=names.get(user_model, {}).get(context.get("user"), "System"),
+                model=model,
+                verb={"insert": "added", "update": "changed", "delete": "removed"}.get(
+                    event.pgh_label, event.pgh_label
+                ),
+                detail=detail(model, event.pgh_data or {}),
+                changes=[
+                    change(fields[a], old, new)
+                    for a, (old, new) in sorted((event.pgh_diff or {}).items())
+                    if a in fields and fields[a].name not in HIDDEN_FIELDS
+                ],
+                reason=context.get("reason", ""),
+            )
         )
-        if model is type(obj):
-            if event.pgh_label == "insert":
+    return described
+
+
+def history_for(obj: models.Model, *, registered: str = "Registered") -> list[HistoryEntry]:
+    """Every change to `obj` and to the records that point at it, newest first."""
+    events = pghistory.models.Events.objects.references(obj).order_by("-pgh_created_at", "-pgh_id")
+    entries = []
+    for words in describe_events(events, hide_links_to=(type(obj),)):
+        label = words.event.pgh_label
+        if words.model is type(obj):
+            if label == "insert":
                 action = registered
-            elif not changes:
+            elif not words.changes:
                 continue
             else:
                 action = "Changed"
         else:
-            if event.pgh_label == "update" and not changes:
+            if label == "update" and not words.changes:
                 continue
-            label = str(model._meta.verbose_name).capitalize()
-            detail = summary(model, event.pgh_data or {})
-            action = f"{label} {verb}" + (f": {detail}" if detail else "")
-        entries.append(
-            HistoryEntry(event.pgh_created_at, who, action, changes, context.get("reason", ""))
-        )
+            kind = capfirst(str(words.model._meta.verbose_name))
+            action = f"{kind} {words.verb}" + (f": {words.detail}" if words.detail else "")
+        changes = [(c.label, c.old, c.new) for c in words.changes]
+        entries.append(HistoryEntry(words.when, words.who, action, changes, words.reason))
     return entries

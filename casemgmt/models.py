@@ -75,6 +75,26 @@ class Policy(models.Model):
         default=30,
         help_text="After this many days from entry, only a supervisor corrects a service.",
     )
+    duplicate_checks_per_hour = models.PositiveSmallIntegerField(
+        "Duplicate checks per staff member per hour",
+        default=20,
+        help_text="Registrations that look for an existing record; more are refused until the hour passes.",
+    )
+    planned_gap_max_days = models.PositiveSmallIntegerField(
+        "Longest planned gap in service, in days", default=180
+    )
+    weekly_hours_max = models.PositiveSmallIntegerField(
+        "Most weekly hours a service may give", default=80
+    )
+    dollar_value_max = models.PositiveIntegerField(
+        "Largest dollar value of one service or step", default=50_000, db_default=50_000
+    )
+    two_factor_for_every_role = models.BooleanField(
+        "Every role signs in with a second factor",
+        default=False,
+        db_default=False,
+        help_text="Administrators and supervisors always do in production.",
+    )
 
     class Meta:
         db_table = "compliance_policy"

@@ -62,6 +62,11 @@ def _claimed(user: User, token: uuid.UUID) -> str | None:
     )
 
 
+def submitted_location(*, user: User, token: uuid.UUID) -> str | None:
+    """Where an earlier submission of this token went, or None if it was never recorded."""
+    return _claimed(user, token)
+
+
 def submit_once(
     *,
     user: User,

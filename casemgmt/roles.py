@@ -16,6 +16,7 @@ ADMINISTRATOR = "Administrator"
 
 _PLANNER = [
     "customers.view_customer",
+    "customers.view_case_file",
     "customers.add_customer",
     "customers.change_customer",
     "customers.view_eligibilitydocument",
@@ -40,15 +41,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.reassign_customer",
         "services.reopen_servicerecord",
         "services.correct_any_servicerecord",
+        "audit.view_audit",  # the audit trail of the customers of their offices
     ],
-    # Trackers re-engage customers: they read the file and log contacts and attempts.
+    # Trackers re-engage customers (SPEC 1): the contact card and the re-engagement lists,
+    # and the notes of their own contacts and attempts; not the rest of the case file.
     TRACKER: [
         "customers.view_customer",
-        "services.view_servicerecord",
-        "casenotes.view_casenote",
         "casenotes.add_casenote",
-        "plans.view_plan",
-        "plans.view_assessment",
     ],
     FACILITATOR: [],
     ADMINISTRATOR: ["*"],
@@ -59,6 +58,9 @@ ROLES = list(ROLE_PERMISSIONS)
 
 def sync_roles(**_: object) -> None:
     app_labels = ["casemgmt", "customers", "services", "plans", "casenotes", "compliance"]
+    # Administrators remove a lost phone's authenticator app and read the two-step log.
+    app_labels += ["otp_totp", "otp_static", "twofactor"]
+    app_labels += ["audit"]  # the audit trail of every office
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         if codes == ["*"]:

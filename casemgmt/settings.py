@@ -6,6 +6,7 @@ when DATABASE_URL is unset, plain-HTTP cookies. Without it the process refuses t
 start unless DJANGO_SECRET_KEY and CASEMGMT_PII_KEY are given.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,10 @@ SECRET_KEY = _secret("DJANGO_SECRET_KEY", "secret_key")
 # Key for the encrypted SSN column and its keyed hash; kept apart from SECRET_KEY so
 # that rotating sessions never makes stored SSNs unreadable.
 PII_KEY = _secret("CASEMGMT_PII_KEY", "pii_key")
+if len(PII_KEY.encode()) < 32:
+    raise ImproperlyConfigured("CASEMGMT_PII_KEY must be at least 32 bytes long.")
+if PII_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("CASEMGMT_PII_KEY must not be the same as DJANGO_SECRET_KEY.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEV_MODE else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -60,15 +65,24 @@ INSTALLED_APPS = [
     "plans",
     "casenotes",
     "compliance",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "twofactor",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, which answers /static/ itself: those stay cacheable.
+    "casemgmt.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,6 +127,9 @@ else:
 _database_name = env_str("CASEMGMT_DB_NAME")
 if _database_name:
     DATABASES["default"]["NAME"] = _database_name
+# Connections persist for a minute; each request first checks its connection and
+# reconnects if PostgreSQL dropped it (a restart), instead of failing on a dead socket.
+DATABASES["default"].update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("casemgmt runs on PostgreSQL only.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -140,9 +157,38 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AXES_FAILURE_LIMIT = env_int("CASEMGMT_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
+# A user name is paused at one client address after AXES_FAILURE_LIMIT failures; an
+# address is paused for every user name after CASEMGMT_LOGIN_ADDRESS_LIMIT failures across
+# user names (password spraying): casemgmt.throttle.SignInThrottle adds that limit.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "casemgmt.throttle.SignInThrottle"
+CASEMGMT_LOGIN_ADDRESS_LIMIT = env_int("CASEMGMT_LOGIN_ADDRESS_LIMIT", 30)
+if CASEMGMT_LOGIN_ADDRESS_LIMIT <= AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "CASEMGMT_LOGIN_ADDRESS_LIMIT must be above CASEMGMT_LOGIN_FAILURE_LIMIT: many staff "
+        "of a job centre sign in from one address."
+    )
+AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR unless that is a proxy named here (addresses or
+# networks); then the nearest address in X-Forwarded-For that is not one of them.
+CASEMGMT_TRUSTED_PROXIES = env_list("CASEMGMT_TRUSTED_PROXIES", [])
+for _proxy in CASEMGMT_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"CASEMGMT_TRUSTED_PROXIES must list addresses or networks; got {_proxy!r}"
+        ) from exc
+AXES_CLIENT_IP_CALLABLE = "casemgmt.throttle.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("CASEMGMT_AXES_ENABLED", True)
+# A second factor at sign-in (twofactor.rules says for whom): "required" in production,
+# "off" on a developer's machine so that the demo keeps its printed password-only sign-ins.
+CASEMGMT_TWO_FACTOR = env_str("CASEMGMT_TWO_FACTOR", "off" if DEV_MODE else "required")
+if CASEMGMT_TWO_FACTOR not in ("required", "off"):
+    raise ImproperlyConfigured(
+        f"CASEMGMT_TWO_FACTOR must be required or off; got {CASEMGMT_TWO_FACTOR!r}"
+    )
 
 # --- Security headers ----------------------------------------------------------
 _https = not DEV_MODE or env_bool("CASEMGMT_HTTPS", False)
@@ -202,6 +248,10 @@ MEDIA_URL = "/no-public-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_MB = env_int("CASEMGMT_MAX_UPLOAD_MB", 15)
+# The largest request body the web server accepts: one upload and its form, in whole MB.
+# Waitress (`make run`) refuses a longer Content-Length with 413 before reading the body;
+# deploy/nginx.conf's client_max_body_size says the same in the compose shape.
+MAX_REQUEST_BODY_BYTES = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 
 # --- Forms ---------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

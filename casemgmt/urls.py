@@ -4,16 +4,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from casemgmt import views
+from casemgmt.auth_forms import AdminSignInForm, SignInForm
 
 admin.site.site_header = "casemgmt administration"
 admin.site.site_title = "casemgmt administration"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_not_required(
+            auth_views.LoginView.as_view(
+                authentication_form=SignInForm, redirect_authenticated_user=True
+            )
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -23,5 +29,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("compliance.urls")),
     path("", include("compliance.gap_urls")),
+    path("accounts/two-step/", include("twofactor.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

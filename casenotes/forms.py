@@ -35,7 +35,9 @@ class CaseNoteForm(OnceFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}), label="Note", max_length=BODY_MAX_CHARS
     )
 
-    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, customer: Customer, link_service: bool = True, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = ServiceRecord.objects.filter(
             customer=customer
@@ -45,6 +47,8 @@ class CaseNoteForm(OnceFormMixin, forms.Form):
         )
         self.fields["body"].widget.attrs.update(guide_check_attrs(customer))
         self.fields["contact_date"].widget.attrs.update(late_check_attrs(customer))
+        if not link_service:  # a tracker does not read the customer's services
+            del self.fields["service"]
         self.helper = form_helper(
             Div(
                 Div("note_type", css_class="col-md-4"),
@@ -55,7 +59,7 @@ class CaseNoteForm(OnceFormMixin, forms.Form):
             HTML('<div id="late-warning" aria-live="polite"></div>'),
             Div(
                 Div("two_way", css_class="col-md-6"),
-                Div("service", css_class="col-md-6"),
+                *([Div("service", css_class="col-md-6")] if link_service else []),
                 css_class="row",
             ),
             "subject",

@@ -69,6 +69,20 @@ TEMPLATES: dict[str, NoteTemplate] = {
     NoteType.ADDENDUM: NoteTemplate("Addendum", [], "What is corrected or added, and why."),
 }
 
+# Nine digits as 123-45-6789, 123 45 6789 or 123456789; not a phone number (3-3-4).
+_SSN_SHAPED = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
+
+
+def ssn_shaped(body: str) -> list[str]:
+    """The SSN-shaped numbers in a text, masked to their last 4 digits."""
+    return [f"XXX-XX-{m.group(4)}" for m in _SSN_SHAPED.finditer(body)]
+
+
+def ssn_masked(body: str) -> str:
+    """The text with every SSN-shaped number reduced to its last 4 digits."""
+    return _SSN_SHAPED.sub(lambda m: f"XXX-XX-{m.group(4)}", body)
+
+
 _FIRST_PERSON = re.compile(r"\b(I|I'm|I've|I'll|I'd)\b")
 
 

@@ -11,9 +11,10 @@ from casemgmt.clock import today
 from casemgmt.entry import entered_late, entry_date, entry_deadline_days
 from casemgmt.errors import refuse
 from casemgmt.models import User
-from casenotes.guide import template_leftovers
+from casenotes.guide import ssn_shaped, template_leftovers
 from casenotes.models import CaseNote, NoteType
 from customers.models import Customer
+from customers.rules import EARLIEST_RECORD_DATE
 from services.models import ServiceRecord
 
 BODY_MAX_CHARS = 10_000
@@ -39,6 +40,10 @@ def casenote_problems(
                 "A case note records what happened: the contact date cannot be in the future.",
             )
         )
+    elif contact_date < EARLIEST_RECORD_DATE:
+        problems.append(
+            ("contact_date", f"The contact date cannot be before {EARLIEST_RECORD_DATE:%m/%d/%Y}.")
+        )
     if not subject.strip():
         problems.append(
             ("subject", "Give the note a subject, for example Service Strategy/Job Search.")
@@ -54,6 +59,15 @@ def casenote_problems(
         )
     elif not written:
         problems.append(("body", "Write the note: who, what, where, when, why and how."))
+    found = ssn_shaped(body)
+    if found:
+        problems.append(
+            (
+                "body",
+                f"The note holds what looks like a Social Security number ({', '.join(found)}). "
+                "Case notes never hold SSNs: mask it to its last 4 digits, or remove it.",
+            )
+        )
     if len(body) > BODY_MAX_CHARS:
         problems.append(
             (

@@ -11,7 +11,7 @@ from casemgmt.entry import entry_deadline_days
 from casemgmt.forms import attach_errors
 from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
 from casenotes.forms import AddendumForm, CaseNoteForm, NoteSearchForm
-from casenotes.guide import TEMPLATES, note_warnings, template_for
+from casenotes.guide import TEMPLATES, note_warnings, ssn_masked, ssn_shaped, template_for
 from casenotes.models import CaseNote, NoteType
 from casenotes.selectors import acronym_map, casenote_get, casenote_list_for, customer_timeline
 from casenotes.services import casenote_add_addendum, casenote_create, casenote_current
@@ -56,9 +56,18 @@ def casenote_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         "body": template.body,
         "contact_date": today(customer.office.time_zone),
     }
-    form = CaseNoteForm(request.POST or None, customer=customer, initial=initial)
+    form = CaseNoteForm(
+        request.POST or None,
+        customer=customer,
+        initial=initial,
+        link_service=request.user.has_perm("services.view_servicerecord"),
+    )
+    ssn_found = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if request.POST.get("mask_ssn"):
+            data["body"] = ssn_masked(data["body"])
+        ssn_found = bool(ssn_shaped(data["body"]))
         try:
             done = submit_once(
                 user=request.user,
@@ -74,7 +83,7 @@ def casenote_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     note_type=data["note_type"],
                     service=data.get("service"),
                 ),
-                location=lambda note: _note_url(customer.pk, note.pk),
+                location=lambda note: _after_note(request, customer.pk, note.pk),
             )
         except ValidationError as exc:
             attach_errors(form, exc)
@@ -84,8 +93,22 @@ def casenote_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 _saved_message(request, done.record)
             return redirect(done.location)
-    context = {"customer": customer, "tab": "notes", "form": form, "note_type": note_type}
+    context = {
+        "customer": customer,
+        "tab": "notes",
+        "form": form,
+        "note_type": note_type,
+        "ssn_found": ssn_found,
+    }
     return render(request, "casenotes/casenote_form.html", context)
+
+
+def _after_note(request: HttpRequest, customer_pk: int, note_pk: int) -> str:
+    """The note in the customer's notes; a tracker, who does not read notes, returns to
+    the contact card."""
+    if request.user.has_perm("casenotes.view_casenote"):
+        return _note_url(customer_pk, note_pk)
+    return reverse("customers:detail", kwargs={"pk": customer_pk})
 
 
 def _note_url(customer_pk: int, note_pk: int) -> str:
@@ -105,7 +128,7 @@ def _saved_message(request: HttpRequest, note: CaseNote) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("customers.view_customer", "casenotes.add_casenote")
+@requires("customers.view_customer", "casenotes.view_casenote", "casenotes.add_casenote")
 def casenote_addendum(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     original = casenote_get(customer=customer, pk=note_pk)

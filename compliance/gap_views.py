@@ -11,9 +11,11 @@ from django.views.decorators.http import require_http_methods
 from casemgmt.clock import today
 from casemgmt.decorators import requires
 from casemgmt.forms import attach_errors, form_helper
+from casemgmt.models import Policy
 from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, OnceFormMixin, submit_once
-from compliance.services import planned_gap_create, soft_exit_undo
-from customers.forms import DateInput
+from compliance.services import planned_gap_create, planned_gap_problems, soft_exit_undo
+from customers.forms import DateInput, name_the_limits
+from customers.models import Customer
 from customers.selectors import customer_get_visible
 
 
@@ -22,13 +24,28 @@ class PlannedGapForm(OnceFormMixin, forms.Form):
         max_length=200, help_text="For example: waiting for the training start date; medical leave."
     )
     starts_on = forms.DateField(widget=DateInput(), label="Gap starts")
-    ends_on = forms.DateField(
-        widget=DateInput(), label="Gap ends", help_text="The soft exit waits until this date."
-    )
+    ends_on = forms.DateField(widget=DateInput(), label="Gap ends")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.max_days = Policy.for_region(customer.office.region_id).planned_gap_max_days
+        longest = f"at most {self.max_days} days after the start"
+        self.fields["ends_on"].help_text = f"The soft exit waits until this date; {longest}."
+        name_the_limits(self)
         self.helper = form_helper()
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        for name, problem in planned_gap_problems(
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+            certification_date=self.customer.certification_date,
+            today=today(self.customer.office.time_zone),
+            max_days=self.max_days,
+        ):
+            self.add_error(name, problem)
+        return data
 
 
 class UndoExitForm(forms.Form):
@@ -40,6 +57,7 @@ class UndoExitForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        name_the_limits(self)
         self.helper = form_helper()
 
 
@@ -48,7 +66,9 @@ class UndoExitForm(forms.Form):
 def gap_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     form = PlannedGapForm(
-        request.POST or None, initial={"starts_on": today(customer.office.time_zone)}
+        request.POST or None,
+        customer=customer,
+        initial={"starts_on": today(customer.office.time_zone)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

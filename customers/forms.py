@@ -7,18 +7,26 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from casemgmt.access import offices_visible_to, staff_visible_to
+from casemgmt.clock import today
 from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
 from casemgmt.models import User
 from casemgmt.once import OnceFormMixin
 from customers.models import Barrier, Customer, DocumentType, PartnerProgram, Program, Status
 from customers.pii import InvalidSSN, ssn_normalize
-from customers.rules import certification_date_problem, eligibility_date_problem, phone_digits
+from customers.rules import (
+    certification_date_problem,
+    customer_date_problems,
+    eligibility_date_problem,
+    phone_digits,
+)
 from customers.services import EDITABLE_FIELDS
 
 # Long free text (summaries, justifications, notes); short text keeps its column's length.
 LONG_TEXT_MAX_CHARS = 10_000
 REASON_MAX_CHARS = 500
+# What people type into a phone box ("+1 (312) 555-0143"); ten digits are kept.
+PHONE_INPUT_MAX_CHARS = 25
 
 
 def limit_length(form: forms.Form, *names: str, max_chars: int = LONG_TEXT_MAX_CHARS) -> None:
@@ -27,7 +35,21 @@ def limit_length(form: forms.Form, *names: str, max_chars: int = LONG_TEXT_MAX_C
         field = form.fields[name]
         field.max_length = max_chars
         field.validators.append(MaxLengthValidator(max_chars))
-        field.widget.attrs["maxlength"] = str(max_chars)
+
+
+def name_the_limits(form: forms.BaseForm) -> None:
+    """Refuse text over a field's length with a message naming the field and its limit.
+
+    The browser is not told the limit: given `maxlength` it cuts pasted text silently,
+    and a goal saved shorter than it was typed is worse than a message asking to shorten it.
+    """
+    for name, field in form.fields.items():
+        if isinstance(field, forms.CharField) and field.max_length is not None:
+            label = str(field.label or name.replace("_", " ").capitalize()).replace("%", "%%")
+            field.error_messages["max_length"] = (
+                f"{label} holds at most %(limit_value)d characters; this has %(show_value)d."
+            )
+            field.widget.attrs.pop("maxlength", None)
 
 
 class DateInput(forms.DateInput):
@@ -44,9 +66,9 @@ def _digits(value: str) -> str:
 def _phone(value: str, label: str) -> str:
     try:
         return phone_digits(value)
-    except ValueError:
+    except ValueError as exc:
         raise ValidationError(
-            f"Enter the {label} as ten digits with the area code, as 312-555-0143."
+            f"The {label} {exc}: enter ten digits with the area code, as 312-555-0143."
         ) from None
 
 
@@ -104,6 +126,16 @@ class CustomerForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
         self.fields["career_planner"].required = False
         self.fields["ssn_last4"].help_text = "Filled in from the full SSN when that is entered."
         limit_length(self, "eligibility_late_reason")
+        for name in ("phone", "alternate_contact_phone"):
+            field = self.fields[name]
+            field.max_length = PHONE_INPUT_MAX_CHARS
+            field.validators = [
+                MaxLengthValidator(PHONE_INPUT_MAX_CHARS)
+                if isinstance(v, MaxLengthValidator)
+                else v
+                for v in field.validators
+            ]
+        name_the_limits(self)
         if editing:
             del self.fields["submission_token"]
             self.fields["lock_version"].initial = self.instance.lock_version
@@ -237,6 +269,15 @@ class CustomerForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
         )
         if problem:
             self.add_error("certification_date", problem)
+        office = data.get("office") or (self.instance.office if self.instance.pk else None)
+        for name, problem in customer_date_problems(
+            date_of_birth=data.get("date_of_birth"),
+            application_date=data.get("application_date"),
+            eligibility_date=data.get("eligibility_date"),
+            certification_date=data.get("certification_date"),
+            today=today(office.time_zone if office else None),
+        ):
+            self.add_error(name, problem)
         office, planner = data.get("office"), data.get("career_planner")
         if office and planner and not planner.offices.filter(pk=office.pk).exists():
             self.add_error(
@@ -259,6 +300,7 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["planner"].queryset = staff_visible_to(user)
+        name_the_limits(self)
 
 
 class ReassignForm(forms.Form):
@@ -277,6 +319,7 @@ class ReassignForm(forms.Form):
             offices=customer.office
         )
         self.fields["career_planner"].initial = customer.career_planner_id
+        name_the_limits(self)
 
 
 class DocumentUploadForm(OnceFormMixin, forms.Form):

@@ -138,7 +138,14 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        permissions = [("reassign_customer", "Reassigns a customer to another career planner")]
+        permissions = [
+            ("reassign_customer", "Reassigns a customer to another career planner"),
+            (
+                "view_case_file",
+                "Reads the whole case file: birth date, SSN digits, eligibility, barriers, "
+                "services, notes, plan and update log (a tracker reads the contact card only)",
+            ),
+        ]
         indexes = [
             models.Index(fields=["office", "status"]),
             models.Index(fields=["career_planner", "status"]),
@@ -237,3 +244,48 @@ class EligibilityDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_type} ({self.uploaded_at:%m/%d/%Y})"
+
+
+class DuplicateCheck(models.Model):
+    """One look for an existing record while registering a person: counted per staff
+    member for the policy's hourly limit (the check must not become an oracle)."""
+
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["checked_by", "checked_at"])]
+
+    def __str__(self) -> str:
+        return f"duplicate check by {self.checked_by_id} at {self.checked_at:%m/%d/%Y %H:%M}"
+
+
+@pghistory.track(pghistory.InsertEvent())
+class DuplicateMatch(models.Model):
+    """A registration's duplicate check matched a customer of an office the staff member
+    does not work in. Kept in the update log, where supervisors of both offices see it."""
+
+    duplicate_check = models.ForeignKey(
+        DuplicateCheck, on_delete=models.PROTECT, related_name="matches"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Checked by",
+    )
+    checking_office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="+", verbose_name="Registering office"
+    )
+    matched_on = models.CharField("Matched on", max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "duplicate check match in another office"
+
+    def __str__(self) -> str:
+        return f"duplicate match of {self.customer_id} from office {self.checking_office_id}"

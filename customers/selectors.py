@@ -57,22 +57,27 @@ def _parse_date(text: str) -> datetime.date | None:
     return None
 
 
-def customer_search_q(text: str) -> Q:
-    """What a search box matches: name, customer id, last 4, date of birth, phone, email."""
+def customer_search_q(text: str, *, case_file: bool = True) -> Q:
+    """What a search box matches: name, customer id, last 4, date of birth, phone, email.
+
+    Without the case file (a tracker) a birth date or the last 4 of an SSN matches nothing:
+    the search must not tell someone a date of birth or SSN digits they may not read.
+    """
     text = text.strip()
     if not text:
         return Q()
     digits = re.sub(r"\D", "", text)
     born = _parse_date(text)
     if born:
-        return Q(date_of_birth=born)
+        return Q(date_of_birth=born) if case_file else Q(pk__in=[])
     if "@" in text:
         return Q(email__iexact=text) | Q(email__istartswith=text)
     if re.fullmatch(r"[Cc]\d+", text):
         return Q(customer_number__iexact=text)
     if digits and len(digits) == len(re.sub(r"[\s().+-]", "", text)):
         if len(digits) == 4:
-            return Q(ssn_last4=digits) | Q(phone__endswith=digits)
+            by_phone = Q(phone__endswith=digits)
+            return (Q(ssn_last4=digits) | by_phone) if case_file else by_phone
         return Q(phone__contains=digits) | Q(customer_number__endswith=digits)
     if "," in text:
         last, _, first = (part.strip() for part in text.partition(","))
@@ -89,7 +94,8 @@ def customer_caseload(user: User, filters: CaseloadFilters) -> QuerySet[Customer
     if filters.scope == "mine":
         customers = customers.filter(career_planner=user)
     if filters.q:
-        customers = customers.filter(customer_search_q(filters.q))
+        case_file = user.has_perm("customers.view_case_file")
+        customers = customers.filter(customer_search_q(filters.q, case_file=case_file))
     if filters.status:
         customers = customers.filter(status=filters.status)
     if filters.program:

@@ -1,26 +1,36 @@
 """Every write to customers, each in a transaction."""
 
+import datetime
 from collections.abc import Iterable
 
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.utils import timezone
 
 from casemgmt.access import offices_visible_to, staff_visible_to
+from casemgmt.clock import today
 from casemgmt.conflicts import Change, EditConflict, bump, lock_for_edit
-from casemgmt.models import Office, User
+from casemgmt.models import Office, Policy, User
 from customers.models import (
     Barrier,
     Customer,
     CustomerBarrier,
     CustomerPartnerProgram,
     DocumentType,
+    DuplicateCheck,
+    DuplicateMatch,
     EligibilityDocument,
     PartnerProgram,
 )
 from customers.pii import ssn_encrypt, ssn_hash, ssn_normalize
-from customers.rules import certification_date_problem, eligibility_date_problem
+from customers.rules import (
+    certification_date_problem,
+    customer_date_problems,
+    eligibility_date_problem,
+)
+from customers.selectors import customer_find_duplicates, customer_list_visible
 
 # Fields a user edits directly; the rest are set by services.
 EDITABLE_FIELDS = [
@@ -65,6 +75,14 @@ def customer_validate_dates(customer: Customer) -> None:
     )
     if problem:
         errors["certification_date"] = problem
+    for name, problem in customer_date_problems(
+        date_of_birth=customer.date_of_birth,
+        application_date=customer.application_date,
+        eligibility_date=customer.eligibility_date,
+        certification_date=customer.certification_date,
+        today=today(customer.office.time_zone),
+    ):
+        errors.setdefault(name, problem)
     if errors:
         raise ValidationError(errors)
 
@@ -336,3 +354,75 @@ def document_upload(
     document.file.save(name, upload, save=False)
     document.save()
     return document
+
+
+DUPLICATE_CHECK_WINDOW = datetime.timedelta(hours=1)
+
+
+def duplicate_check_problem(*, checks_in_window: int, limit: int) -> str | None:
+    """The hourly limit on duplicate checks: check number `limit` is allowed, the next is not."""
+    if checks_in_window >= limit:
+        return (
+            f"You have checked {checks_in_window} registrations for existing records in the "
+            f"last hour, the most the region's policy allows ({limit}). Nothing was saved; "
+            "try again later, or ask a supervisor if you are registering a group."
+        )
+    return None
+
+
+@transaction.atomic
+def customer_duplicate_check(
+    *,
+    user: User,
+    office: Office,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    ssn: str = "",
+) -> list[tuple[Customer, bool]]:
+    """Look for the person being registered among every office's customers.
+
+    The answer names a possible match in another office (and whom to call there) without
+    showing its record, so the check is kept from becoming an oracle: it is counted per
+    staff member against the region's hourly limit, and every match outside the offices
+    the staff member may see is kept in the update log for supervisors of both offices.
+    Returns (customer, visible to the user) pairs.
+    """
+    limit = Policy.for_region(office.region_id).duplicate_checks_per_hour
+    since = timezone.now() - DUPLICATE_CHECK_WINDOW
+    # Lock the user's row: two checks at once must not both pass the limit.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    problem = duplicate_check_problem(
+        checks_in_window=DuplicateCheck.objects.filter(
+            checked_by=user, checked_at__gte=since
+        ).count(),
+        limit=limit,
+    )
+    if problem:
+        raise ValidationError(problem)
+    check = DuplicateCheck.objects.create(checked_by=user, office=office)
+    found = list(
+        customer_find_duplicates(
+            first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, ssn=ssn
+        )
+    )
+    visible = set(
+        customer_list_visible(user)
+        .filter(pk__in=[c.pk for c in found])
+        .values_list("pk", flat=True)
+    )
+    for customer in found:
+        if customer.pk not in visible:
+            same_name = (
+                date_of_birth is not None
+                and customer.date_of_birth == date_of_birth
+                and customer.last_name.lower() == last_name.strip().lower()
+            )
+            DuplicateMatch.objects.create(
+                duplicate_check=check,
+                customer=customer,
+                checked_by=user,
+                checking_office=office,
+                matched_on="name and birth date" if same_name else "SSN",
+            )
+    return [(customer, customer.pk in visible) for customer in found]

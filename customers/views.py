@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,38 +12,44 @@ from django.views.decorators.http import require_GET, require_http_methods
 from casemgmt.conflicts import EditConflict, rebind_at_current_version
 from casemgmt.decorators import requires
 from casemgmt.forms import attach_errors
-from casemgmt.once import REPLAYED_MESSAGE, Submission, submit_once
+from casemgmt.once import REPLAYED_MESSAGE, Submission, submit_once, submitted_location
 from customers.forms import CaseloadFilterForm, CustomerForm, DocumentUploadForm, ReassignForm
 from customers.selectors import (
     CaseloadFilters,
     customer_caseload,
-    customer_find_duplicates,
     customer_get_visible,
     customer_history,
-    customer_list_visible,
     document_get,
 )
-from customers.services import customer_create, customer_reassign, customer_update, document_upload
+from customers.services import (
+    customer_create,
+    customer_duplicate_check,
+    customer_reassign,
+    customer_update,
+    document_upload,
+)
 
 PAGE_SIZE = 25
-
-
-SEARCH_SESSION_KEY = "caseload_search"
 
 
 @require_http_methods(["GET", "POST"])
 @requires("customers.view_customer")
 def customer_list(request: HttpRequest) -> HttpResponse:
     """The caseload. The search text can hold a name, a birth date or the last 4 of an
-    SSN, so it never travels in a URL: it is posted, kept in the session, and the page's
-    address says only `search=1` (no personal data in URLs or access logs)."""
-    params = request.POST if request.method == "POST" else request.GET
+    SSN, so it is only ever posted: the results come back in the answer to that post,
+    nothing of the search is kept after it (not in the session, not in a URL), and a GET
+    address filters by scope, status, program and planner only."""
+    params = request.POST if request.method == "POST" else request.GET.copy()
+    if request.method == "GET":
+        params.pop("q", None)  # an old bookmark with ?q= searches nothing
     form = CaseloadFilterForm(params or None, user=request.user)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if request.method == "POST":
-        request.session[SEARCH_SESSION_KEY] = data.get("q", "")
-    elif params.get("search"):
-        data = {**data, "q": request.session.get(SEARCH_SESSION_KEY, "")}
+    if form.is_bound and form.errors.get("q"):
+        messages.error(
+            request,
+            f"Nothing was searched: {' '.join(form.errors['q'])} "
+            "Search with a name, a customer id, a phone number or a date, 200 characters at most.",
+        )
     default_scope = "mine" if request.user.caseload.exists() else "office"
     filters = CaseloadFilters(
         q=data.get("q", ""),
@@ -55,10 +62,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     for name in ("scope", "status", "program", "planner"):
         if params.get(name):
             query[name] = params[name]
-    if filters.q:
-        query["search"] = "1"
-    if request.method == "POST" and not request.htmx:
-        return redirect(f"{reverse('customers:list')}?{query.urlencode()}")
     form = CaseloadFilterForm(
         initial={
             "q": filters.q,
@@ -78,20 +81,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         response["HX-Push-Url"] = f"{reverse('customers:list')}?{query.urlencode()}"
         return response
     return render(request, "customers/customer_list.html", context)
-
-
-def _duplicate_context(request: HttpRequest, form: CustomerForm) -> list[dict[str, object]]:
-    data = form.cleaned_data
-    found = customer_find_duplicates(
-        first_name=data.get("first_name", ""),
-        last_name=data.get("last_name", ""),
-        date_of_birth=data.get("date_of_birth"),
-        ssn=data.get("ssn", ""),
-    )
-    visible = set(
-        customer_list_visible(request.user).filter(pk__in=found).values_list("pk", flat=True)
-    )
-    return [{"customer": c, "visible": c.pk in visible} for c in found]
 
 
 class _PossibleDuplicate(Exception):
@@ -121,12 +110,6 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
 
         def register() -> object:
-            # Inside the claim of the token: a repeated submission finds the first one's
-            # customer, not a "possible duplicate" of it.
-            if not data.get("confirm_not_duplicate"):
-                found = _duplicate_context(request, form)
-                if found:
-                    raise _PossibleDuplicate(found)
             return customer_create(
                 created_by=request.user,
                 office=data["office"],
@@ -138,6 +121,24 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
             )
 
         try:
+            # A repeated submission goes to the first one's customer, not to a "possible
+            # duplicate" of it; a first one checks for the person (counted, and kept in
+            # the update log when the match is in another office) before registering.
+            if not data.get("confirm_not_duplicate") and not submitted_location(
+                user=request.user, token=data["submission_token"]
+            ):
+                found = customer_duplicate_check(
+                    user=request.user,
+                    office=data["office"],
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                    date_of_birth=data.get("date_of_birth"),
+                    ssn=data.get("ssn", ""),
+                )
+                if found:
+                    raise _PossibleDuplicate(
+                        [{"customer": c, "visible": visible} for c, visible in found]
+                    )
             submission = submit_once(
                 user=request.user,
                 token=data["submission_token"],
@@ -177,6 +178,10 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["partner_programs"] = list(customer.partner_programs.all())
     context["gaps"] = list(customer.planned_gaps.all()[:5])
     context["soft_exited"] = customer.exit_reason.startswith("Soft exit")
+    # The tracker's contact card shows the last service date instead of the case file.
+    context["last_service_on"] = customer.services.filter(start_is_projected=False).aggregate(
+        last=Max("started_on")
+    )["last"]
     return render(request, "customers/customer_detail.html", context)
 
 
@@ -280,6 +285,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
     document = document_get(customer=customer, pk=document_pk)
     response = FileResponse(
         document.file.open("rb"),
+        as_attachment=True,
         content_type=document.content_type,
         filename=document.original_name,
     )
@@ -288,7 +294,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> HttpRe
 
 
 @require_GET
-@requires("customers.view_customer")
+@requires("customers.view_customer", "customers.view_case_file")
 def customer_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     context = {**_tab_context(customer, "history"), "entries": customer_history(customer)}

@@ -3,19 +3,47 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 
+from casemgmt.clock import today
 from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
+from casemgmt.models import Policy
 from casemgmt.once import OnceFormMixin
 from casenotes.forms import TWO_WAY_CHOICES
 from casenotes.models import ContactMethod
 from casenotes.services import BODY_MAX_CHARS
-from customers.forms import DateInput, limit_length
-from customers.models import Barrier
+from customers.forms import DateInput, limit_length, name_the_limits
+from customers.models import Barrier, Customer
 from plans.models import Assessment, AssessmentType, Goal, Plan, Step
+from plans.rules import plan_date_problem, step_problems
 from services.models import Activity
 
 
-class AssessmentForm(OnceFormMixin, InputModelForm):
+class DatedFormMixin(forms.Form):
+    """Checks the form's dates of record against 2000 and the office's day.
+
+    Given the customer, "today" is the office's day; without one only the lower bound is
+    checked here, and the service function refuses a date in the future.
+    """
+
+    dates: dict[str, str] = {}  # field name -> how a message names it
+
+    def __init__(self, *args: object, customer: Customer | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.customer = customer
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        day = today(self.customer.office.time_zone) if self.customer else None
+        for name, label in self.dates.items():
+            problem = plan_date_problem(label, data.get(name), today=day)
+            if problem:
+                self.add_error(name, problem)
+        return data
+
+
+class AssessmentForm(DatedFormMixin, OnceFormMixin, InputModelForm):
+    dates = {"assessed_on": "The date the assessment was given"}
+
     class Meta:
         model = Assessment
         fields = ["assessment_type", "assessed_on", "scores", "summary"]
@@ -25,6 +53,7 @@ class AssessmentForm(OnceFormMixin, InputModelForm):
         super().__init__(*args, **kwargs)
         self.fields["assessment_type"].queryset = AssessmentType.objects.filter(active=True)
         limit_length(self, "summary")
+        name_the_limits(self)
         self.helper = form_helper()
 
     def values(self) -> dict[str, object]:
@@ -55,6 +84,7 @@ class PlanForm(VersionedFormMixin, InputModelForm):
         if "lock_version" in self.fields:
             self.fields["lock_version"].initial = self.instance.lock_version
         limit_length(self, *PLAN_TEXT_FIELDS)
+        name_the_limits(self)
         self.helper = form_helper(
             Div(
                 Div("employment_goal", css_class="col-md-6"),
@@ -69,9 +99,10 @@ class PlanForm(VersionedFormMixin, InputModelForm):
         )
 
 
-class PlanDevelopForm(OnceFormMixin, PlanForm):
+class PlanDevelopForm(DatedFormMixin, OnceFormMixin, PlanForm):
     """Develops the plan: a create form, with the one-time token instead of a version."""
 
+    dates = {"developed_on": "The date the plan was developed"}
     lock_version = None
     developed_on = forms.DateField(widget=DateInput(), label="Developed with the customer on")
     note_body = forms.CharField(
@@ -93,10 +124,7 @@ class GoalForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
     class Meta:
         model = Goal
         fields = ["statement", "category", "term", "status", "indicator", "justification"]
-        widgets = {
-            "statement": forms.TextInput(attrs={"maxlength": 144}),
-            "justification": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"justification": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -106,6 +134,7 @@ class GoalForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
         else:
             del self.fields["lock_version"]
         limit_length(self, "justification")
+        name_the_limits(self)
         self.helper = form_helper(
             "statement",
             Div(
@@ -123,16 +152,13 @@ class GoalForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-def _not_negative(label: str):  # noqa: ANN202 - a validator
-    def check(value: object) -> None:
-        if value is not None and value < 0:
-            raise forms.ValidationError(f"{label} cannot be negative.", code="min_value")
-
-    return check
-
-
 class StepForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
-    """Adds a step (with the one-time token) or changes one (with its version)."""
+    """Adds a step (with the one-time token) or changes one (with its version).
+
+    The bounds are the customer's: the office's day and the region's policy. A changed
+    step knows its customer; a new step's form needs it passed in, and without it falls
+    back on the site's day and the policy's defaults.
+    """
 
     barriers = forms.ModelMultipleChoiceField(
         queryset=Barrier.objects.filter(active=True),
@@ -155,9 +181,12 @@ class StepForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
         ]
         widgets = {"start_on": DateInput(), "due_on": DateInput()}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, customer: Customer | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         step: Step = self.instance
+        if customer is None and step.customer_id is not None:
+            customer = step.customer
+        self.customer = customer
         # A step keeps its service even after the matrix retires it.
         self.fields["activity"].queryset = Activity.objects.filter(
             Q(active=True) | Q(pk=step.activity_id)
@@ -169,9 +198,10 @@ class StepForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
             self.fields["barriers"].initial = list(step.barriers.all())
         else:
             del self.fields["lock_version"]
-        for name, label in (("hours", "Hours"), ("dollar_value", "The dollar value")):
+        for name in ("hours", "dollar_value"):
             self.fields[name].widget.attrs["min"] = "0"
-            self.fields[name].validators.append(_not_negative(label))
+        self.fields["hours"].help_text = "Hours a week."
+        name_the_limits(self)
         self.helper = form_helper(
             Div(
                 Div("activity", css_class="col-md-8"),
@@ -190,12 +220,27 @@ class StepForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
             Div("barriers", css_class="barrier-columns"),
         )
 
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        office = self.customer.office if self.customer else None
+        for name, problem in step_problems(
+            start_on=data.get("start_on"),
+            due_on=data.get("due_on"),
+            hours=data.get("hours"),
+            dollar_value=data.get("dollar_value"),
+            today=today(office.time_zone if office else None),
+            policy=Policy.for_region(office.region_id) if office else Policy(),
+        ):
+            self.add_error(name, problem)
+        return data
+
     def values(self) -> dict[str, object]:
         """What was entered for the model's fields (not the token or version)."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReviewForm(OnceFormMixin, forms.Form):
+class ReviewForm(DatedFormMixin, OnceFormMixin, forms.Form):
+    dates = {"reviewed_on": "The review date"}
     reviewed_on = forms.DateField(widget=DateInput(), label="Reviewed with the customer on")
     contact_method = forms.ChoiceField(
         choices=ContactMethod.choices, initial=ContactMethod.IN_PERSON
@@ -212,6 +257,7 @@ class ReviewForm(OnceFormMixin, forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        name_the_limits(self)
         self.helper = form_helper(
             Div(
                 Div("reviewed_on", css_class="col-md-4"),
@@ -223,7 +269,8 @@ class ReviewForm(OnceFormMixin, forms.Form):
         )
 
 
-class SignedCopyForm(OnceFormMixin, forms.Form):
+class SignedCopyForm(DatedFormMixin, OnceFormMixin, forms.Form):
+    dates = {"signed_on": "The signature date"}
     signed_on = forms.DateField(widget=DateInput(), label="Date the customer signed")
     file = forms.FileField(
         label="Signed copy",

@@ -2,9 +2,16 @@
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
+
+from casemgmt.models import Policy
+from customers.rules import EARLIEST_RECORD_DATE, date_bound_problem, years_after
+from services.rules import amount_problems
 
 REUSE_MONTHS = 6
 GOAL_STATEMENT_MAX = 144
+# A plan looks ahead: a step may be planned to start or fall due up to five years out.
+STEP_MAX_YEARS_AHEAD = 5
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -47,3 +54,53 @@ def step_dates_problem(
     if start_on and due_on and due_on < start_on:
         return "The due date is before the start date."
     return None
+
+
+def step_problems(
+    *,
+    start_on: datetime.date | None,
+    due_on: datetime.date | None,
+    hours: Decimal | None,
+    dollar_value: Decimal | None,
+    today: datetime.date,
+    policy: Policy,
+) -> list[tuple[str, str]]:
+    """A step starts and falls due between 2000 and five years from today, not due before
+    it starts; its weekly hours and dollar value are those a service may have."""
+    problems = []
+    latest = years_after(today, STEP_MAX_YEARS_AHEAD)
+    for name, label, day in (
+        ("start_on", "The start date", start_on),
+        ("due_on", "The due date", due_on),
+    ):
+        problem = date_bound_problem(
+            label,
+            day,
+            earliest=EARLIEST_RECORD_DATE,
+            latest=latest,
+            latest_is="five years from today",
+        )
+        if problem:
+            problems.append((name, problem))
+    if not problems:
+        problem = step_dates_problem(start_on=start_on, due_on=due_on)
+        if problem:
+            problems.append(("due_on", problem))
+    problems += amount_problems(
+        hours=hours,
+        dollar_value=dollar_value,
+        policy=policy,
+        hours_field="hours",
+        hours_label="Hours",
+    )
+    return problems
+
+
+def plan_date_problem(
+    label: str, day: datetime.date | None, *, today: datetime.date | None
+) -> str | None:
+    """A plan's dates of record (developed, reviewed, assessed, signed): not before 2000,
+    and, when the office's day is known, not after it."""
+    return date_bound_problem(
+        label, day, earliest=EARLIEST_RECORD_DATE, latest=today, latest_is="today"
+    )

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from casemgmt.clock import today
 from casemgmt.conflicts import bump, lock_for_edit
-from casemgmt.models import User
+from casemgmt.errors import refuse
+from casemgmt.models import Policy, User
 from casenotes.models import NoteType
 from casenotes.services import casenote_create
 from customers.models import Barrier, Customer
@@ -37,7 +38,7 @@ from plans.models import (
     Step,
     StepStatus,
 )
-from plans.rules import goal_completion_problem, step_dates_problem
+from plans.rules import goal_completion_problem, step_problems
 from services.models import Activity
 from services.services import NoteDraft, service_record_create
 
@@ -390,9 +391,16 @@ def step_save(
         return stored  # a save without a change must not start a version
     for name in changed:
         setattr(stored, name, fields[name])
-    problem = step_dates_problem(start_on=stored.start_on, due_on=stored.due_on)
-    if problem:
-        _raise("due_on", problem)
+    refuse(
+        step_problems(
+            start_on=stored.start_on,
+            due_on=stored.due_on,
+            hours=stored.hours,
+            dollar_value=stored.dollar_value,
+            today=today(goal.customer.office.time_zone),
+            policy=Policy.for_region(goal.customer.office.region_id),
+        )
+    )
     stored.full_clean(exclude=["goal", "customer", "lock_version"])
     what = f"{'new' if creating else 'updated'} step {stored.activity.code} under goal: {goal.statement}"
     significant = _needs_agreement_again(old_activity, stored.activity)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casemgmt.clock import today
 from casemgmt.conflicts import EditConflict, rebind_at_current_version
@@ -102,7 +102,9 @@ def plan_develop(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This customer already has a plan; change it from the plan tab.")
         return redirect("plans:detail", pk=customer.pk)
     form = PlanDevelopForm(
-        request.POST or None, initial={"developed_on": today(customer.office.time_zone)}
+        request.POST or None,
+        customer=customer,
+        initial={"developed_on": today(customer.office.time_zone)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -222,7 +224,7 @@ def step_edit(
     plan = plan_required(customer)
     step = step_get(plan=plan, pk=step_pk) if step_pk else None
     goal = step.goal if step else goal_get(plan=plan, pk=goal_pk)
-    form = StepForm(request.POST or None, instance=step)
+    form = StepForm(request.POST or None, instance=step, customer=customer)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,7 +274,9 @@ def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     plan = plan_required(customer)
     form = ReviewForm(
-        request.POST or None, initial={"reviewed_on": today(customer.office.time_zone)}
+        request.POST or None,
+        customer=customer,
+        initial={"reviewed_on": today(customer.office.time_zone)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -297,9 +301,11 @@ def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, customer, form=form, title="Review the plan")
 
 
-@require_GET
+@require_POST
 @requires(*VIEW)
 def version_print(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The customer copy as a PDF, and the record that it was printed (a signature is
+    for a printed copy): a write, so a POST from the plan page's print button."""
     customer = customer_get_visible(request.user, pk)
     version = version_get(plan=plan_required(customer), number=number)
     from plans.printing import (
@@ -322,6 +328,7 @@ def version_sign(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     form = SignedCopyForm(
         request.POST or None,
         request.FILES or None,
+        customer=customer,
         initial={"signed_on": today(customer.office.time_zone)},
     )
     if request.method == "POST" and form.is_valid():
@@ -361,6 +368,7 @@ def signed_copy(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     extension = version.signed_copy.name.rsplit(".", 1)[-1]
     response = FileResponse(
         version.signed_copy.open("rb"),
+        as_attachment=True,
         content_type=version.signed_copy_type,
         filename=f"{version.plan.short_name}-{customer.customer_number}-v{version.number}-signed.{extension}",
     )
@@ -374,7 +382,9 @@ def assessments(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
     can_add = request.user.has_perm("plans.add_assessment")
     form = AssessmentForm(
-        request.POST or None, initial={"assessed_on": today(customer.office.time_zone)}
+        request.POST or None,
+        customer=customer,
+        initial={"assessed_on": today(customer.office.time_zone)},
     )
     if request.method == "POST":
         if not can_add:

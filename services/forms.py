@@ -1,18 +1,20 @@
 from crispy_forms.layout import HTML, Div, Fieldset
 from django import forms
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.urls import reverse
 
 from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
+from casemgmt.models import Policy
 from casemgmt.once import OnceFormMixin
 from casenotes.forms import TWO_WAY_CHOICES, guide_check_attrs, late_check_attrs
 from casenotes.models import ContactMethod, NoteType
 from casenotes.services import BODY_MAX_CHARS
-from customers.forms import DateInput
+from customers.forms import DateInput, name_the_limits
 from customers.models import Barrier, Customer
 from services.models import Activity, CompletionStatus, ServiceRecord
+from services.rules import amount_problems
 from services.services import NoteDraft
 
 
@@ -29,6 +31,15 @@ def activity_choices(q: str = "") -> list[tuple[str, str]]:
 
 
 NOTES_MAX_CHARS = 2_000
+
+
+def _check_amounts(form: forms.Form, policy: Policy) -> None:
+    """Weekly hours and dollar value within the region's policy, on their fields."""
+    data = form.cleaned_data
+    for name, problem in amount_problems(
+        hours=data.get("weekly_hours"), dollar_value=data.get("dollar_value"), policy=policy
+    ):
+        form.add_error(name, problem)
 
 
 def _goals_of(customer: Customer):  # noqa: ANN202 - a QuerySet of plans.Goal
@@ -101,8 +112,8 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
         self.fields["barriers"].label = "Barriers addressed"
         self.fields["notes"].max_length = NOTES_MAX_CHARS
         self.fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
+        self.policy = Policy.for_region(customer.office.region_id)
         for name in ("weekly_hours", "dollar_value"):
-            self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
         self.fields["completion_status"].help_text = "With the end date, when the service closes."
         self.fields[
@@ -168,9 +179,11 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
                 HTML('<div id="note-warnings" aria-live="polite"></div>'),
             ),
         )
+        name_the_limits(self)
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
+        _check_amounts(self, self.policy)
         activity: Activity | None = data.get("activity")
         if (
             activity
@@ -245,9 +258,10 @@ class ServiceCorrectForm(VersionedFormMixin, InputModelForm):
         self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
         self.fields["barriers"].required = False
         self.fields["barriers"].label = "Barriers addressed"
+        self.fields["notes"].max_length = NOTES_MAX_CHARS
         self.fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
+        self.policy = Policy.for_region(customer.office.region_id)
         for name in ("weekly_hours", "dollar_value"):
-            self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
         if record.is_open:
             del self.fields["ended_on"]
@@ -286,6 +300,12 @@ class ServiceCorrectForm(VersionedFormMixin, InputModelForm):
             Div("barriers", css_class="barrier-columns"),
             "notes",
         )
+        name_the_limits(self)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        _check_amounts(self, self.policy)
+        return data
 
     def correction(self) -> dict[str, object]:
         data = self.cleaned_data
@@ -300,6 +320,10 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the update log, for example: closed by mistake, training extended.",
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        name_the_limits(self)
 
 
 # Maps a service function's error keys onto this form's fields.

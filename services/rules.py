@@ -6,9 +6,16 @@ legacy import and every later bulk path; each refusal names the rule and what to
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
+from casemgmt.models import Policy
 from customers.models import Customer, Program, Status
+from customers.rules import date_bound_problem, fmt, years_after
 from services.models import Activity, ActivityProgram, Provides, ServiceRecord
+
+# How far ahead a service may be planned: its projected start, and its planned end.
+PROJECTED_START_MAX_YEARS = 1
+PLANNED_END_MAX_YEARS = 5
 
 
 @dataclass(frozen=True)
@@ -21,10 +28,8 @@ class ServiceDraft:
     completion_status: str = ""
     planned_end_on: datetime.date | None = None
     record_pk: int | None = None
-
-
-def _fmt(day: datetime.date) -> str:
-    return f"{day:%m/%d/%Y}"
+    weekly_hours: Decimal | None = None
+    dollar_value: Decimal | None = None
 
 
 def _iep_code(customer: Customer) -> str:
@@ -46,8 +51,73 @@ def completed_assessment_by(
     return Assessment.objects.filter(customer=customer, assessed_on__lte=day).exists()
 
 
-def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple[str, str]]:
-    """Every reason the draft cannot be saved, as (field, message); empty when it can."""
+def amount_problems(
+    *,
+    hours: Decimal | None,
+    dollar_value: Decimal | None,
+    policy: Policy,
+    hours_field: str = "weekly_hours",
+    hours_label: str = "Weekly hours",
+) -> list[tuple[str, str]]:
+    """Hours and dollars of a service or a plan step: not negative, and at most the
+    region's policy allows (weekly hours and the dollar value of one service)."""
+    problems = []
+    if hours is not None:
+        if hours < 0:
+            problems.append((hours_field, f"{hours_label} cannot be negative."))
+        elif hours > policy.weekly_hours_max:
+            problems.append(
+                (
+                    hours_field,
+                    f"{hours_label} cannot be more than {policy.weekly_hours_max}, "
+                    "the most the region's policy allows in a week.",
+                )
+            )
+    if dollar_value is not None:
+        if dollar_value < 0:
+            problems.append(("dollar_value", "The dollar value cannot be negative."))
+        elif dollar_value > policy.dollar_value_max:
+            problems.append(
+                (
+                    "dollar_value",
+                    f"The dollar value cannot be more than ${policy.dollar_value_max:,}, "
+                    "the most the region's policy allows for one service.",
+                )
+            )
+    return problems
+
+
+def service_date_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple[str, str]]:
+    """How far ahead a service may be planned: a projected start at most a year from today,
+    a planned end at most five years. (How far back is the certification date's rule.)"""
+    problems = []
+    if draft.start_is_projected:
+        problem = date_bound_problem(
+            "A projected start date",
+            draft.started_on,
+            latest=years_after(today, PROJECTED_START_MAX_YEARS),
+            latest_is="one year from today",
+        )
+        if problem:
+            problems.append(("started_on", problem))
+    problem = date_bound_problem(
+        "The planned end date",
+        draft.planned_end_on,
+        latest=years_after(today, PLANNED_END_MAX_YEARS),
+        latest_is="five years from today",
+    )
+    if problem:
+        problems.append(("planned_end_on", problem))
+    return problems
+
+
+def service_problems(
+    draft: ServiceDraft, *, today: datetime.date, policy: Policy | None = None
+) -> list[tuple[str, str]]:
+    """Every reason the draft cannot be saved, as (field, message); empty when it can.
+
+    `policy` is the customer's region's; read when the draft carries hours or dollars.
+    """
     activity, customer, start = draft.activity, draft.customer, draft.started_on
     name = f"{activity.title} ({activity.code})"
     problems: list[tuple[str, str]] = []
@@ -85,7 +155,7 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
         problems.append(
             (
                 "started_on",
-                f"Services start on or after the certification date ({_fmt(customer.certification_date)}). "
+                f"Services start on or after the certification date ({fmt(customer.certification_date)}). "
                 "Record it on the certification date and give the real date in the case note.",
             )
         )
@@ -111,6 +181,13 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
             )
     if draft.planned_end_on is not None and draft.planned_end_on < start:
         problems.append(("planned_end_on", "The planned end date is before the start date."))
+    problems += service_date_problems(draft, today=today)
+    if draft.weekly_hours is not None or draft.dollar_value is not None:
+        problems += amount_problems(
+            hours=draft.weekly_hours,
+            dollar_value=draft.dollar_value,
+            policy=policy or Policy.for_region(customer.office.region_id),
+        )
 
     # Same-day services.
     if activity.same_day:
@@ -126,7 +203,7 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
                 (
                     "ended_on",
                     f"{name} is a same-day service: it starts and ends on the same day and cannot be left open. "
-                    f"Set the end date to {_fmt(start)}.",
+                    f"Set the end date to {fmt(start)}.",
                 )
             )
     # Closing needs a completion status, and a completion status needs the end date.
@@ -199,7 +276,7 @@ def service_problems(draft: ServiceDraft, *, today: datetime.date) -> list[tuple
             (
                 "activity",
                 f"{name} must support an active career or training service: the customer needs at least one "
-                f"open enrolling service on {_fmt(start)}. Record that service first.",
+                f"open enrolling service on {fmt(start)}. Record that service first.",
             )
         )
     if activity.requires_prior_id and not any(
@@ -244,6 +321,6 @@ def service_correction_problem(
     if (on - entered_on).days > window_days:
         return (
             f"Services can be corrected by their author for {window_days} days after entry; "
-            f"this one was entered on {_fmt(entered_on)}. Ask a supervisor to correct it."
+            f"this one was entered on {fmt(entered_on)}. Ask a supervisor to correct it."
         )
     return None

@@ -91,6 +91,8 @@ def service_record_create(
             ended_on=ended_on,
             completion_status=completion_status,
             planned_end_on=planned_end_on,
+            weekly_hours=weekly_hours,
+            dollar_value=dollar_value,
         ),
         today=max(today(customer.office.time_zone), entered_on),
     )
@@ -299,6 +301,8 @@ def service_record_correct(
             completion_status=str(new["completion_status"] or ""),
             planned_end_on=new["planned_end_on"],  # type: ignore[arg-type]
             record_pk=record.pk,
+            weekly_hours=new["weekly_hours"],  # type: ignore[arg-type]
+            dollar_value=new["dollar_value"],  # type: ignore[arg-type]
         ),
         today=today(customer.office.time_zone),
     )

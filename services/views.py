@@ -226,7 +226,10 @@ def activity_options(request: HttpRequest) -> HttpResponse:
 def entry_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Says before saving whether the date will make the entry late (htmx)."""
     customer = customer_get_visible(request.user, pk)
-    day = parse_date(request.GET.get("started_on") or request.GET.get("contact_date") or "")
+    try:
+        day = parse_date(request.GET.get("started_on") or request.GET.get("contact_date") or "")
+    except ValueError:  # well formed but no such day, as 02/30: the form will say so
+        day = None
     projected = request.GET.get("start_is_projected") in ("on", "true")
     what = "case note" if "contact_date" in request.GET else "service"
     warning = (

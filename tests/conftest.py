@@ -18,6 +18,7 @@ class World:
     supervisor_a: User
     facilitator: User
     tracker_a: User
+    vetrep_a: User
     admin: User
     customer_a: Customer
     customer_b: Customer
@@ -35,6 +36,7 @@ def world(db) -> World:
     )
     facilitator = make_user("facilitator", roles.FACILITATOR, offices=[office_a])
     tracker_a = make_user("tracker_a", roles.TRACKER, offices=[office_a])
+    vetrep_a = make_user("vetrep_a", roles.VETERAN_REPRESENTATIVE, offices=[office_a])
     admin = make_user("admin", roles.ADMINISTRATOR, is_staff=True)
     return World(
         office_a=office_a,
@@ -44,6 +46,7 @@ def world(db) -> World:
         supervisor_a=supervisor_a,
         facilitator=facilitator,
         tracker_a=tracker_a,
+        vetrep_a=vetrep_a,
         admin=admin,
         customer_a=make_customer(office=office_a, planner=planner_a, first_name="Ada"),
         customer_b=make_customer(office=office_b, planner=planner_b, first_name="Bea"),

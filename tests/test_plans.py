@@ -401,7 +401,7 @@ def test_plan_changes_are_in_the_update_log(plan, world):
 
 def test_the_signed_copy_uploads_and_downloads_within_the_office(plan, world):
     client = client_for(world.planner_a)
-    printed = client.get(reverse("plans:print", kwargs={"pk": world.customer_a.pk, "number": 1}))
+    printed = client.post(reverse("plans:print", kwargs={"pk": world.customer_a.pk, "number": 1}))
     assert printed["Content-Type"] == "application/pdf"
     url = reverse("plans:sign", kwargs={"pk": world.customer_a.pk, "number": 1})
     response = submit(client, url, {"signed_on": "2026-11-20", "file": signed_upload()})

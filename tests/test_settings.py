@@ -43,6 +43,36 @@ def test_production_refuses_to_start_without(missing: str):
     assert f"{missing} must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("pii_key", "refusal"),
+    [
+        ("k" * 31, "CASEMGMT_PII_KEY must be at least 32 bytes long"),
+        ("é" * 15 + "k", "CASEMGMT_PII_KEY must be at least 32 bytes long"),  # 31 bytes
+        (PRODUCTION["DJANGO_SECRET_KEY"], "must not be the same as DJANGO_SECRET_KEY"),
+    ],
+    ids=["31-characters", "31-bytes", "the-secret-key"],
+)
+def test_production_refuses_a_weak_pii_key(pii_key: str, refusal: str):
+    result = manage("check", env={**PRODUCTION, "CASEMGMT_PII_KEY": pii_key})
+    assert result.returncode != 0
+    assert refusal in result.stderr
+
+
+def test_production_starts_with_a_pii_key_of_32_bytes():
+    result = manage("check", env={**PRODUCTION, "CASEMGMT_PII_KEY": "é" * 16})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("CASEMGMT_TRUSTED_PROXIES", "10.0.0.1, the-proxy"), ("CASEMGMT_LOGIN_ADDRESS_LIMIT", "5")],
+)
+def test_production_refuses_a_bad_throttle_setting(name: str, value: str):
+    result = manage("check", env={**PRODUCTION, name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
 def test_debug_is_off_unless_asked_for():
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     result = subprocess.run(
