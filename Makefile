@@ -25,6 +25,7 @@ run: $(VENV)/.installed deps-run
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 

@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "twofactor",
     "audit",
+    # Rooms at the top of the house, touching every domain (README: Layout).
+    "bulkdata",
+    "demo",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

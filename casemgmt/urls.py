@@ -5,13 +5,14 @@ from django.urls import include, path
 
 from casemgmt import views
 from casemgmt.auth_forms import AdminSignInForm, SignInForm
+from compliance import views as compliance_views
 
 admin.site.site_header = "casemgmt administration"
 admin.site.site_title = "casemgmt administration"
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", compliance_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -8,7 +8,6 @@ from casenotes.models import CaseNote, ContactMethod, NoteType
 from casenotes.services import BODY_MAX_CHARS
 from customers.forms import DateInput
 from customers.models import Customer
-from services.models import ServiceRecord
 
 TWO_WAY_CHOICES = [
     ("yes", "Two-way communication with the customer"),
@@ -26,7 +25,7 @@ class CaseNoteForm(OnceFormMixin, forms.Form):
         choices=TWO_WAY_CHOICES, initial="yes", widget=forms.RadioSelect, label="Contact"
     )
     service = forms.ModelChoiceField(
-        queryset=ServiceRecord.objects.none(),
+        queryset=CaseNote.objects.none(),  # the customer's services, set in __init__
         required=False,
         label="Service it documents (optional)",
     )
@@ -39,9 +38,10 @@ class CaseNoteForm(OnceFormMixin, forms.Form):
         self, *args: object, customer: Customer, link_service: bool = True, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = ServiceRecord.objects.filter(
-            customer=customer
-        ).select_related("activity")
+        services = CaseNote._meta.get_field("service").related_model
+        self.fields["service"].queryset = services.objects.filter(customer=customer).select_related(
+            "activity"
+        )
         self.fields["service"].label_from_instance = lambda r: (
             f"{r.activity.code} {r.activity.title}, {r.started_on:%m/%d/%Y}"
         )

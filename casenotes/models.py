@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 
 from customers.models import Customer
-from services.models import ServiceRecord
 
 
 class ContactMethod(models.TextChoices):
@@ -60,7 +59,12 @@ class CaseNote(models.Model):
         help_text="The customer answered. A voicemail, letter or unanswered email is an attempt.",
     )
     service = models.ForeignKey(
-        ServiceRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="case_notes"
+        # A string reference: services sits above case notes and records each service's note.
+        "services.ServiceRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_notes",
     )
     addendum_to = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addenda"

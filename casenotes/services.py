@@ -2,6 +2,7 @@
 refuses it); a correction is an addendum shown under the original."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,9 @@ from casenotes.guide import ssn_shaped, template_leftovers
 from casenotes.models import CaseNote, NoteType
 from customers.models import Customer
 from customers.rules import EARLIEST_RECORD_DATE
-from services.models import ServiceRecord
+
+if TYPE_CHECKING:  # services sits above case notes: for type hints only
+    from services.models import ServiceRecord
 
 BODY_MAX_CHARS = 10_000
 
@@ -26,7 +29,7 @@ def casenote_problems(
     contact_date: datetime.date | None,
     subject: str,
     body: str,
-    service: ServiceRecord | None,
+    service: "ServiceRecord | None",
     note_type: str = NoteType.GENERAL,
 ) -> list[tuple[str, str]]:
     """Every reason a note cannot be saved, as (field, message); empty when it can."""
@@ -92,7 +95,7 @@ def casenote_create(
     contact_method: str,
     two_way: bool,
     note_type: str = NoteType.GENERAL,
-    service: ServiceRecord | None = None,
+    service: "ServiceRecord | None" = None,
     entered_at: datetime.datetime | None = None,
     legacy_id: str | None = None,
 ) -> CaseNote:

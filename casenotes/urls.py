@@ -11,5 +11,4 @@ urlpatterns = [
     path(
         "customers/<int:pk>/notes/<int:note_pk>/addendum/", views.casenote_addendum, name="addendum"
     ),
-    path("customers/<int:pk>/timeline/", views.timeline, name="timeline"),
 ]

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from casemgmt.clock import today
 from casemgmt.decorators import requires
@@ -13,7 +13,7 @@ from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
 from casenotes.forms import AddendumForm, CaseNoteForm, NoteSearchForm
 from casenotes.guide import TEMPLATES, note_warnings, ssn_masked, ssn_shaped, template_for
 from casenotes.models import CaseNote, NoteType
-from casenotes.selectors import acronym_map, casenote_get, casenote_list_for, customer_timeline
+from casenotes.selectors import acronym_map, casenote_get, casenote_list_for
 from casenotes.services import casenote_add_addendum, casenote_create, casenote_current
 from customers.selectors import customer_get_visible
 
@@ -184,11 +184,3 @@ def casenote_check(request: HttpRequest, pk: int) -> HttpResponse:
         acronyms=acronym_map(),
     )
     return render(request, "casenotes/partials/note_warnings.html", {"warnings": warnings})
-
-
-@require_GET
-@requires("customers.view_customer", "casenotes.view_casenote", "services.view_servicerecord")
-def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = customer_get_visible(request.user, pk)
-    context = {"customer": customer, "tab": "timeline", "items": customer_timeline(customer)}
-    return render(request, "casenotes/timeline.html", context)

@@ -1,6 +1,7 @@
 """Alerts as CSV, for the supervisor's download and `manage.py export_alerts`.
 
-A customer appears by customer id only: an export leaves the system, so it carries no
+Each row names the customer by customer id and, for a per-record rule (10-day entry,
+open past end), the record it is about (service, close or note, with its id). A customer appears by customer id only: an export leaves the system, so it carries no
 name, contact detail or other personal information of a customer.
 """
 
@@ -14,6 +15,8 @@ from compliance.models import Alert
 HEADER = [
     "customer_id",
     "rule",
+    "subject",
+    "subject_id",
     "state",
     "due_on",
     "opened_on",
@@ -37,6 +40,8 @@ def write_alerts_csv(alerts: QuerySet[Alert], file: TextIO) -> int:
     rows = alerts.order_by("due_on", "customer__customer_number", "rule", "pk").values_list(
         "customer__customer_number",
         "rule",
+        "subject_type",
+        "subject_id",
         "state",
         "due_on",
         "opened_on",
@@ -45,14 +50,26 @@ def write_alerts_csv(alerts: QuerySet[Alert], file: TextIO) -> int:
         "responsible__last_name",
     )
     count = 0
-    for number, rule, state, due_on, opened_on, username, first, last in rows.iterator(
-        chunk_size=2000
-    ):
+    for (
+        number,
+        rule,
+        subject_type,
+        subject_id,
+        state,
+        due_on,
+        opened_on,
+        username,
+        first,
+        last,
+    ) in rows.iterator(chunk_size=2000):
         name = f"{first or ''} {last or ''}".strip()
         writer.writerow(
             [
                 _cell(number),
                 rule,
+                # A per-record rule names its record: the service, its close, or the note.
+                subject_type,
+                subject_id or "",
                 state,
                 due_on.isoformat(),
                 opened_on.isoformat(),

@@ -1,6 +1,10 @@
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from casenotes.models import CaseNote
 from customers.models import Customer
 from services.models import ServiceRecord
 
@@ -29,3 +33,27 @@ def service_get(*, customer: Customer, pk: int) -> ServiceRecord:
         ),
         pk=pk,
     )
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    day: datetime.date
+    kind: str  # "service" or "note"
+    item: ServiceRecord | CaseNote
+
+
+def customer_timeline(customer: Customer) -> list[TimelineItem]:
+    """Services and case notes in one story, newest first."""
+    items = [
+        TimelineItem(r.started_on, "service", r)
+        for r in ServiceRecord.objects.filter(customer=customer).select_related(
+            "activity", "entered_by"
+        )
+    ]
+    items += [
+        TimelineItem(n.contact_date, "note", n)
+        for n in CaseNote.objects.filter(customer=customer).select_related(
+            "author", "service__activity"
+        )
+    ]
+    return sorted(items, key=lambda i: (i.day, i.kind == "note"), reverse=True)

@@ -6,6 +6,7 @@ app_name = "services"
 
 urlpatterns = [
     path("customers/<int:pk>/services/", views.service_list, name="list"),
+    path("customers/<int:pk>/timeline/", views.timeline, name="timeline"),
     path("customers/<int:pk>/services/new/", views.service_create, name="create"),
     path("customers/<int:pk>/services/entry-check/", views.entry_check, name="entry_check"),
     path("customers/<int:pk>/services/<int:service_pk>/", views.service_detail, name="detail"),

@@ -21,7 +21,7 @@ from services.forms import (
     ServiceRecordForm,
     activity_choices,
 )
-from services.selectors import service_get, service_list_for
+from services.selectors import customer_timeline, service_get, service_list_for
 from services.services import (
     service_correction_allowed,
     service_record_close,
@@ -243,3 +243,12 @@ def entry_check(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     return render(request, "services/partials/late_warning.html", {"warning": warning})
+
+
+@require_GET
+@requires("customers.view_customer", "casenotes.view_casenote", "services.view_servicerecord")
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Services and case notes in one story, newest first."""
+    customer = customer_get_visible(request.user, pk)
+    context = {"customer": customer, "tab": "timeline", "items": customer_timeline(customer)}
+    return render(request, "services/timeline.html", context)

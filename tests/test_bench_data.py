@@ -1,4 +1,4 @@
-"""The benchmark's data generator (compliance.benchdata): sizes, repeatability, integrity
+"""The benchmark's data generator (demo.generated): sizes, repeatability, integrity
 of the references it builds with the foreign-key checks off, and the service-matrix
 invariants the compliance rules rely on."""
 
@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 
 from casemgmt.models import Region, User
-from compliance import benchdata
 from customers.models import Customer
+from demo import generated as demo_data
 from services.models import ServiceRecord
 
 AS_OF = datetime.date(2026, 11, 2)
@@ -21,7 +21,7 @@ class _Undo(Exception):
 
 
 def _generate(seed: int = 1) -> dict[str, tuple[int, float]]:
-    return benchdata.generate(customers=CUSTOMERS, seed=seed, as_of=AS_OF)
+    return demo_data.generate(customers=CUSTOMERS, seed=seed, as_of=AS_OF)
 
 
 def _scalar(sql: str, params: object = None) -> object:
@@ -36,7 +36,7 @@ def _checksum() -> dict[str, str]:
         table: _scalar(
             f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM {table} t"  # noqa: S608 - fixed names
         )
-        for table in benchdata.TABLES
+        for table in demo_data.TABLES
     }
 
 
@@ -70,7 +70,7 @@ def test_sizes(generated):
     assert _scalar("SELECT count(*) FROM plans_goal") >= plans
     assert _scalar("SELECT count(*) FROM plans_step") >= plans
     assert _scalar("SELECT count(*) FROM plans_planversion") == plans
-    staff = benchdata.OFFICES * benchdata.STAFF_PER_OFFICE
+    staff = demo_data.OFFICES * demo_data.STAFF_PER_OFFICE
     assert User.objects.filter(username__startswith="bench_").count() == staff
     assert User.objects.filter(username="bench_supervisor_1", supervised_offices__isnull=False)
     statuses = set(Customer.objects.values_list("status", flat=True))
@@ -100,7 +100,7 @@ def test_every_reference_points_to_a_row(generated):
             """,
             [
                 [
-                    *benchdata.TABLES,
+                    *demo_data.TABLES,
                     "casemgmt_user_groups",
                     "casemgmt_user_offices",
                     "casemgmt_user_supervised_offices",
@@ -200,7 +200,7 @@ def test_loaded_without_history_and_leaves_the_session_as_it_was(generated):
     assert _scalar("SHOW session_replication_role") == "origin"
     # The indexes dropped for the load are back, under their own names.
     indexes = _scalar(
-        "SELECT count(*) FROM pg_indexes WHERE tablename = ANY (%s)", [benchdata.BULK_TABLES]
+        "SELECT count(*) FROM pg_indexes WHERE tablename = ANY (%s)", [demo_data.BULK_TABLES]
     )
     assert indexes >= 15
     # Sequences follow the generated ids: the next row gets a fresh one.

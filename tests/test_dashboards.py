@@ -343,6 +343,8 @@ def test_csv_export_writes_customer_ids_and_no_names(world: World):
         [
             world.customer_a.customer_number,
             "contact_30",
+            "",
+            "",
             "overdue",
             "2026-11-01",
             overdue.opened_on.isoformat(),
@@ -352,6 +354,19 @@ def test_csv_export_writes_customer_ids_and_no_names(world: World):
     ]
     body = response.content.decode()
     assert "Ada" not in body and world.customer_a.phone not in body
+
+
+def test_csv_export_names_the_record_of_a_per_record_alert(world: World):
+    make_alert(world.customer_a, Rule.OPEN_PAST_END, State.OVERDUE, subject_id=4321)
+    out = io.StringIO()
+    write_alerts_csv(Alert.objects.all(), out)
+    [header, row] = list(csv.reader(io.StringIO(out.getvalue())))
+    record = dict(zip(header, row, strict=True))
+    assert (record["rule"], record["subject"], record["subject_id"]) == (
+        "open_past_end",
+        "service",
+        "4321",
+    )
 
 
 def test_csv_export_query_count_does_not_grow_with_alerts(world: World):

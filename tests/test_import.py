@@ -13,10 +13,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from bulkdata.legacy_import import COLUMNS, CUSTOMERS, NOTES, SERVICES
 from casenotes.models import CaseNote
 from customers.models import Customer, Status
 from customers.pii import ssn_decrypt
-from services.importer import COLUMNS, CUSTOMERS, NOTES, SERVICES
 from services.models import ServiceRecord
 from tests.conftest import World
 

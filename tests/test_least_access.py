@@ -43,7 +43,7 @@ def test_the_tracker_sees_the_contact_card_and_nothing_of_the_case_file(world: W
     "name",
     [
         "casenotes:list",
-        "casenotes:timeline",
+        "services:timeline",
         "services:list",
         "plans:detail",
         "plans:assessments",

@@ -224,7 +224,7 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
         tracker=(405, 200),
     ),
     "casenotes:addendum": CUSTOMER_WRITE,
-    "casenotes:timeline": CUSTOMER_READ,
+    "services:timeline": CUSTOMER_READ,
     "plans:detail": CUSTOMER_READ,
     "plans:develop": CUSTOMER_WRITE,
     "plans:edit": CUSTOMER_WRITE,

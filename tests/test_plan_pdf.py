@@ -14,9 +14,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from benchmarks.management.commands.bench_plan_pdf import END_MARK, START_MARK, build_sample_plan
 from customers.models import Barrier, Customer
 from plans import printing
-from plans.management.commands.bench_plan_pdf import END_MARK, START_MARK, build_sample_plan
 from plans.models import AssessmentType, GoalCategory, GoalTerm, Indicator, PlanVersion
 from plans.services import (
     assessment_create,

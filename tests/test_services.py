@@ -11,8 +11,11 @@ from casemgmt.models import Policy
 from casenotes.models import CaseNote
 from customers.models import Customer, Program, Status
 from customers.selectors import customer_history
+from plans.models import AssessmentType
+from plans.registrations import assessment_recorded_by
+from plans.services import assessment_create
 from services.models import Activity, CompletionStatus, ServiceRecord
-from services.rules import ServiceDraft, service_problems
+from services.rules import ASSESSMENT_SOURCES, ServiceDraft, service_problems
 from services.selectors import service_list_for
 from services.services import (
     NoteDraft,
@@ -211,6 +214,22 @@ def test_an_iep_needs_a_completed_assessment(adult, world):
     assert "requires a completed assessment" in message
     record(adult, "207", CERTIFIED, world)
     assert problems(adult, "205", CERTIFIED) == []
+
+
+@time_machine.travel(at(datetime.date(2026, 11, 22)), tick=False)
+def test_an_assessment_on_the_plans_list_counts_as_a_completed_assessment(adult, world):
+    assert assessment_recorded_by in ASSESSMENT_SOURCES  # filled by PlansConfig.ready()
+    assessment_create(
+        customer=adult,
+        assessment_type=AssessmentType.objects.get(name="CASAS GOALS"),
+        assessed_on=CERTIFIED + datetime.timedelta(days=1),
+        scores="",
+        summary="",
+        entered_by=world.planner_a,
+    )
+    [message] = problems(adult, "205", CERTIFIED)  # given after this start: not yet
+    assert "requires a completed assessment" in message
+    assert problems(adult, "205", CERTIFIED + datetime.timedelta(days=1)) == []
 
 
 def test_ojt_needs_a_completed_istep(adult, world):
@@ -474,7 +493,7 @@ def test_the_timeline_shows_services_and_notes(adult, world):
     record(adult, "202", CERTIFIED, world)
     html = (
         client_for(world.planner_a)
-        .get(reverse("casenotes:timeline", kwargs={"pk": adult.pk}))
+        .get(reverse("services:timeline", kwargs={"pk": adult.pk}))
         .content.decode()
     )
     assert "202 Career Planning" in html and "Career planner met the customer." in html

@@ -2,7 +2,7 @@
 
 Runs against its own database (CASEMGMT_DB_NAME=casemgmt_bench, set by the Makefile),
 which it creates on the same server when missing, migrates and fills with
-`compliance.benchdata.generate`. A database that already holds the requested generation
+`demo.generated.generate`. A database that already holds the requested generation
 (recorded in its table bench_meta) is reused as it is.
 
 Measures, in a transaction rolled back at the end so the data stays as generated:
@@ -31,9 +31,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from psycopg import sql
 
-from casemgmt.benchmark import percentile, write_section
+from benchmarks.report import percentile, write_section
 from casemgmt.clock import today
-from compliance import benchdata
+from demo import generated as demo_data
 
 EVALUATION_TARGET_S = 60
 RATIO_TARGET = 3
@@ -273,7 +273,7 @@ class Command(BaseCommand):
             f"Generating {wanted['customers']:,} customers (seed {wanted['seed']}, as of {as_of}):"
         )
         started = time.perf_counter()
-        report = benchdata.generate(
+        report = demo_data.generate(
             customers=int(wanted["customers"]),
             seed=int(wanted["seed"]),
             services_per_customer=float(wanted["services_per_customer"]),
@@ -285,7 +285,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with connection.cursor() as cursor:
             # Sets the visibility map and hint bits, as autovacuum would have long since.
-            cursor.execute("VACUUM (ANALYZE) " + ", ".join(benchdata.TABLES))
+            cursor.execute("VACUUM (ANALYZE) " + ", ".join(demo_data.TABLES))
         vacuumed = time.perf_counter() - started
         self._progress(f"  {'VACUUM (ANALYZE)':<32} {'':>10}       {vacuumed:7.1f} s")
         self.stdout.write(f"Generated in {generated + vacuumed:.1f} s.")
@@ -418,7 +418,7 @@ class Command(BaseCommand):
             ("planner", "bench_planner_1", "Career planner, typical caseload"),
             (
                 "planner",
-                f"bench_planner_{benchdata.PLANNERS_PER_OFFICE}",
+                f"bench_planner_{demo_data.PLANNERS_PER_OFFICE}",
                 "Career planner, small caseload",
             ),
             ("supervisor", "bench_supervisor_1", f"Supervisor of {office.name}"),
@@ -531,7 +531,7 @@ class Command(BaseCommand):
             "## Compliance evaluation and dashboards",
             "",
             "`compliance.engine.evaluate` over every customer of an invented workforce area, and the",
-            "planner and supervisor dashboards, on data from `compliance.benchdata.generate` (set-based",
+            "planner and supervisor dashboards, on data from `demo.generated.generate` (set-based",
             "SQL, repeatable from the seed) in a database of its own (`casemgmt_bench`). The evaluation",
             "runs twice: first on an empty alert table (it opens every alert), then again (the steady",
             "state). The floor is one plain SQL query that reads the same rows (customers, services",

@@ -17,6 +17,10 @@ from django.db.models import F
 from casemgmt import roles
 from casemgmt.clock import today
 from casemgmt.models import Office, Region, User
+from casenotes.models import CaseNote
+from casenotes.services import casenote_create
+from compliance.engine import evaluate
+from compliance.signals import evaluations_deferred
 from customers.models import (
     Barrier,
     ContactMethod,
@@ -27,6 +31,10 @@ from customers.models import (
     VeteranStatus,
 )
 from customers.services import customer_create
+from plans.models import AssessmentType
+from plans.services import assessment_create, goal_create, plan_create, step_save
+from services.models import Activity, ServiceRecord
+from services.services import NoteDraft, service_record_create
 
 DEMO_PASSWORD = "demo-casemgmt-2026"  # noqa: S105 - printed for the demo; refused outside development
 
@@ -121,7 +129,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEV_MODE:
             raise CommandError("seed_demo loads known passwords: it runs only with CASEMGMT_DEV=1.")
-        from compliance.signals import evaluations_deferred
 
         with transaction.atomic(), evaluations_deferred():
             offices = self._offices()
@@ -131,8 +138,6 @@ class Command(BaseCommand):
             if created:
                 self._case_files(rng)
         if created:
-            from compliance.engine import evaluate
-
             result = evaluate()  # each customer on its office's day
             self.stdout.write(f"Compliance evaluated: {result.opened} open alerts.")
         self.stdout.write(f"Demo data ready ({created} customers added).")
@@ -141,12 +146,6 @@ class Command(BaseCommand):
         """Services, notes and plans for the participants, through the services, so the
         dashboards have something true to show. Dated entries are stamped as entered on
         their day (demo history is not late)."""
-        from casenotes.models import CaseNote
-        from casenotes.services import casenote_create
-        from plans.models import AssessmentType
-        from plans.services import assessment_create, goal_create, plan_create, step_save
-        from services.models import Activity, ServiceRecord
-        from services.services import NoteDraft, service_record_create
 
         now = today()
         codes = {a.code: a for a in Activity.objects.all()}

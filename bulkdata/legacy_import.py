@@ -32,6 +32,8 @@ from casemgmt.models import Office, User
 from casenotes.models import CaseNote, NoteType
 from casenotes.models import ContactMethod as NoteContactMethod
 from casenotes.services import casenote_create
+from compliance.engine import evaluate
+from compliance.signals import evaluations_deferred
 from customers.models import ContactMethod, Customer, Program, VeteranStatus
 from customers.pii import InvalidSSN, ssn_normalize
 from customers.rules import phone_digits
@@ -912,8 +914,6 @@ def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
     if report.file_problems:
         return report
 
-    from compliance.signals import evaluations_deferred
-
     with (
         transaction.atomic(),
         pghistory.context(reason=IMPORT_REASON),
@@ -941,7 +941,6 @@ def import_records(directory: Path, *, skip_invalid: bool) -> ImportReport:
             transaction.set_rollback(True)
     if report.loaded and changed:
         # One evaluation of the imported customers, not a task per row.
-        from compliance.engine import evaluate
 
         evaluate(customer_ids=sorted(changed))  # each customer on its office's day
     return report

@@ -2,14 +2,14 @@
 
     manage.py import_records DIR [--skip-invalid]
 
-The format is in docs/import-format.md; the work is done by services.importer.
+The format is in docs/import-format.md; the work is done by bulkdata.legacy_import.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from services.importer import import_records
+from bulkdata.legacy_import import import_records
 
 
 class Command(BaseCommand):

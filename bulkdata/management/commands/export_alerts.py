@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance.csv_export import write_alerts_csv
 from compliance.models import Alert
 
 
@@ -17,7 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="File to write (default: standard output)")
 
     def handle(self, *args, as_of=None, output=None, **options):
-        from compliance.csv_export import write_alerts_csv
 
         alerts = Alert.objects.all()
         if as_of:

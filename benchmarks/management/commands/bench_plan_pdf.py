@@ -29,8 +29,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from benchmarks.report import markers, percentile, write_section
 from casemgmt import roles
-from casemgmt.benchmark import markers, percentile, write_section
 from casemgmt.clock import today
 from casemgmt.models import Office, Region, User
 from customers.models import Barrier, Customer

@@ -1,0 +1,1 @@
+"""Data that enters and leaves in bulk: the legacy import and the exports."""

@@ -1,0 +1,1 @@
+"""The demo organisation (`make run`) and the generated data the benchmarks load."""
