@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterable, Iterator
 
 from audit.selectors import AuditRow
-from compliance.csv_export import _cell  # the one guard against spreadsheet formulas
+from casemgmt.spreadsheet import spreadsheet_cell
 
 HEADER = ["when", "who", "kind", "customer_number", "record", "action", "changes", "reason"]
 
@@ -33,12 +33,12 @@ def audit_csv_lines(rows: Iterable[AuditRow]) -> Iterator[str]:
         yield writer.writerow(
             [
                 row.when.isoformat(timespec="seconds"),
-                _cell(row.who),
+                spreadsheet_cell(row.who),
                 row.kind,
                 row.customer_number,
-                _cell(row.detail),
+                spreadsheet_cell(row.detail),
                 row.action,
-                _cell(_changes(row)),
-                _cell(row.reason),
+                spreadsheet_cell(_changes(row)),
+                spreadsheet_cell(row.reason),
             ]
         )

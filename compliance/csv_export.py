@@ -10,6 +10,7 @@ from typing import TextIO
 
 from django.db.models import QuerySet
 
+from casemgmt.spreadsheet import spreadsheet_cell
 from compliance.models import Alert
 
 HEADER = [
@@ -23,13 +24,6 @@ HEADER = [
     "responsible",
     "responsible_name",
 ]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet runs a cell that starts like a formula; quote it as text.
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def write_alerts_csv(alerts: QuerySet[Alert], file: TextIO) -> int:
@@ -65,7 +59,7 @@ def write_alerts_csv(alerts: QuerySet[Alert], file: TextIO) -> int:
         name = f"{first or ''} {last or ''}".strip()
         writer.writerow(
             [
-                _cell(number),
+                spreadsheet_cell(number),
                 rule,
                 # A per-record rule names its record: the service, its close, or the note.
                 subject_type,
@@ -73,8 +67,8 @@ def write_alerts_csv(alerts: QuerySet[Alert], file: TextIO) -> int:
                 state,
                 due_on.isoformat(),
                 opened_on.isoformat(),
-                _cell(username),
-                _cell(name),
+                spreadsheet_cell(username),
+                spreadsheet_cell(name),
             ]
         )
         count += 1
