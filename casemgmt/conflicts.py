@@ -14,6 +14,7 @@ import pghistory.models
 from django import forms
 from django.db import models
 from django.http import QueryDict
+from django.utils.text import capfirst
 
 from casemgmt.forms import surface_hidden_errors
 from casemgmt.history import HIDDEN_FIELDS, describe_value
@@ -108,7 +109,7 @@ def changes_since(
     fields = {f.attname: f for f in type(record)._meta.concrete_fields}
     changes = [
         Change(
-            str(field.verbose_name).capitalize(),
+            capfirst(str(field.verbose_name)),
             describe_value(field, then.get(name)),
             describe_value(field, now.get(name)),
             field.name,
