@@ -13,10 +13,24 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bulkdata.legacy_import import COLUMNS, CUSTOMERS, NOTES, SERVICES
+from bulkdata.legacy_import import (
+    ASSESSMENTS,
+    COLUMNS,
+    CUSTOMERS,
+    GAPS,
+    GOALS,
+    NOTES,
+    PLANS,
+    REVIEWS,
+    SERVICES,
+    STEPS,
+)
+from casemgmt.clock import today_for_office
 from casenotes.models import CaseNote
+from compliance.models import Alert, PlannedGap, Rule, State
 from customers.models import Customer, Status
 from customers.pii import ssn_decrypt
+from plans.models import GoalStatus, Plan, Step
 from services.models import ServiceRecord
 from tests.conftest import World
 
@@ -564,3 +578,309 @@ def test_every_column_is_documented():
         assert documented == [
             (column, "yes" if required else "no") for column, required in columns.items()
         ], name
+
+
+# --- The compliance rules after the import -----------------------------------------
+
+
+def test_the_rules_are_evaluated_as_of_the_given_date(world: World, tmp_path: Path):
+    run(write_all(tmp_path), "--as-of", "2026-09-25")
+
+    alert = Alert.objects.get(customer__legacy_id="C-1", rule=Rule.PLAN_OPEN_GOAL)
+    # Certified on 2026-09-03: 22 days later the plan is still being developed.
+    assert alert.state == State.DUE_SOON
+    assert alert.last_seen_on == datetime.date(2026, 9, 25)
+
+
+def test_without_as_of_the_rules_are_evaluated_today(world: World, tmp_path: Path):
+    run(write_all(tmp_path))
+
+    alert = Alert.objects.get(customer__legacy_id="C-1", rule=Rule.PLAN_OPEN_GOAL)
+    assert alert.state == State.OVERDUE
+    assert alert.last_seen_on == today_for_office(world.office_a)
+
+
+def test_as_of_must_be_a_date(world: World, tmp_path: Path):
+    _out, error = run_failing(write_all(tmp_path), "--as-of", "09/25/2026")
+
+    assert "--as-of" in error
+    assert imported_counts() == (0, 0, 0)
+
+
+# --- Barriers and partner programs -------------------------------------------------
+
+
+def test_barriers_and_partner_programs_are_linked_by_name(world: World, tmp_path: Path):
+    marisol = {
+        **MARISOL,
+        "barriers": "no childcare; Limited transportation",
+        "partner_programs": "TANF",
+    }
+    write_all(tmp_path, customers=[marisol, DOV])
+
+    run(tmp_path)
+
+    customer = Customer.objects.get(legacy_id="C-1")
+    assert sorted(b.name for b in customer.barriers.all()) == [
+        "Limited transportation",
+        "No childcare",
+    ]
+    assert [p.name for p in customer.partner_programs.all()] == ["TANF"]
+
+
+def test_an_unknown_barrier_refuses_the_row_without_repeating_it(world: World, tmp_path: Path):
+    marisol = {**MARISOL, "barriers": "No childcare;Recently evicted"}
+    write_all(tmp_path, customers=[marisol, DOV])
+
+    out, _error = run_failing(tmp_path)
+
+    assert imported_counts() == (0, 0, 0)
+    assert "customers.csv line 2 (legacy id C-1): barriers: item(s) 2 of the list" in out
+    assert "evicted" not in out
+
+
+# --- The rest of the case file -----------------------------------------------------
+
+
+def case_file(directory: Path) -> Path:
+    """Marisol's IEP comes from plans.csv (not services.csv), with a goal, steps and a review."""
+    directory.mkdir(parents=True, exist_ok=True)
+    services = [s for s in clean_services() if s["legacy_id"] != "S-2"]
+    notes = [n for n in clean_notes() if n["legacy_id"] != "N-2"]
+    write_all(directory, services=services, notes=notes)
+    write(
+        directory,
+        ASSESSMENTS,
+        [
+            {
+                "customer_legacy_id": "C-1",
+                "assessment_type": "tabe 11/12",
+                "assessed_on": "2026-09-05",
+                "scores": "Reading E, Math M",
+                "entered_by": "planner_a",
+            }
+        ],
+    )
+    write(
+        directory,
+        PLANS,
+        [
+            {
+                "customer_legacy_id": "C-1",
+                "developed_on": "2026-09-08",
+                "employment_goal": "Certified nursing assistant",
+                "barriers": "No childcare",
+                "note_body": "Wrote the IEP together: CNA certificate, then long-term care.",
+                "created_by": "planner_a",
+            }
+        ],
+    )
+    write(
+        directory,
+        GOALS,
+        [
+            {
+                "legacy_id": "G-1",
+                "customer_legacy_id": "C-1",
+                "statement": "Earn the CNA certificate",
+                "category": "education",
+                "term": "short",
+                "status": "on_track",
+                "indicator": "credential",
+                "created_by": "planner_a",
+            },
+            {
+                "legacy_id": "G-2",
+                "customer_legacy_id": "C-1",
+                "statement": "Finish a resume",
+                "category": "career",
+                "term": "short",
+                "status": "complete",
+                "created_by": "planner_a",
+            },
+        ],
+    )
+    write(
+        directory,
+        STEPS,
+        [
+            {
+                "goal_legacy_id": "G-1",
+                "activity": "300",
+                "status": "in_progress",
+                "start_on": "2026-09-15",
+                "due_on": "2027-03-15",
+                "hours": "20",
+                "entered_by": "planner_a",
+            },
+            {
+                "goal_legacy_id": "G-2",
+                "activity": "201",
+                "status": "complete",
+                "start_on": "2026-09-10",
+                "due_on": "2026-09-10",
+                "entered_by": "planner_a",
+            },
+        ],
+    )
+    write(
+        directory,
+        REVIEWS,
+        [
+            {
+                "customer_legacy_id": "C-1",
+                "reviewed_on": "2026-11-02",
+                "body": "Reviewed the plan: attendance is good, on track for the exam.",
+                "contact_method": "in_person",
+                "two_way": "yes",
+                "reviewed_by": "planner_a",
+            }
+        ],
+    )
+    write(
+        directory,
+        GAPS,
+        [
+            {
+                "customer_legacy_id": "C-2",
+                "reason": "Waiting for the training to start",
+                "starts_on": "2026-11-01",
+                "ends_on": "2027-01-15",
+                "created_by": "planner_b",
+            }
+        ],
+    )
+    return directory
+
+
+def test_the_whole_case_file_is_imported(world: World, tmp_path: Path):
+    out = run(case_file(tmp_path), "--as-of", "2026-11-20")
+
+    marisol = Customer.objects.get(legacy_id="C-1")
+    assessment = marisol.assessments.get()
+    assert (assessment.assessment_type.name, assessment.assessed_on) == (
+        "TABE 11/12",
+        datetime.date(2026, 9, 5),
+    )
+    plan = Plan.objects.get(customer=marisol)
+    assert plan.developed_on == datetime.date(2026, 9, 8)
+    assert [b.name for b in plan.barriers.all()] == ["No childcare"]
+    assert plan.last_reviewed_on == datetime.date(2026, 11, 2)
+    # The plan records its IEP, which the workshop of 2026-09-10 needed.
+    assert ServiceRecord.objects.filter(customer=marisol, activity__code="205").count() == 1
+    assert ServiceRecord.objects.filter(legacy_id="S-3").exists()
+    goals = {g.statement: g for g in plan.goals.all()}
+    assert goals["Finish a resume"].status == GoalStatus.COMPLETE
+    assert goals["Earn the CNA certificate"].steps.get().activity.code == "300"
+    assert PlannedGap.objects.get(customer__legacy_id="C-2").ends_on == datetime.date(2027, 1, 15)
+    # With a plan, an open goal and a recent review, no false plan alerts.
+    assert not Alert.objects.filter(
+        customer=marisol, rule__in=[Rule.PLAN_OPEN_GOAL, Rule.REVIEW_90], resolved_at__isnull=True
+    ).exists()
+    for name in (ASSESSMENTS, PLANS, REVIEWS, GAPS):
+        assert f"{name}: 1 created, 0 already imported, 0 skipped" in out
+    assert f"{GOALS}: 2 created" in out and f"{STEPS}: 2 created" in out
+    assert "CNA" not in out and "childcare" not in out
+
+
+def test_the_case_file_is_imported_once(world: World, tmp_path: Path):
+    case_file(tmp_path)
+    run(tmp_path)
+
+    out = run(tmp_path)
+
+    for name in (ASSESSMENTS, PLANS, REVIEWS, GAPS):
+        assert f"{name}: 0 created, 1 already imported, 0 skipped" in out
+    assert f"{GOALS}: 0 created, 2 already imported" in out
+    assert f"{STEPS}: 0 created, 2 already imported" in out
+    assert Plan.objects.count() == 1 and Step.objects.count() == 2
+
+
+def test_a_refused_plan_refuses_its_goals_and_steps(world: World, tmp_path: Path):
+    case_file(tmp_path)
+    plan = {
+        "customer_legacy_id": "C-1",
+        "developed_on": "2026-09-08",
+        "employment_goal": "Certified nursing assistant",
+        "barriers": "Not a barrier",
+        "note_body": "Wrote the IEP.",
+        "created_by": "planner_a",
+    }
+    write(tmp_path, PLANS, [plan])
+
+    out = run(tmp_path, "--skip-invalid")
+
+    assert f"{PLANS} line 2: barriers: item(s) 1 of the list" in out
+    assert (
+        f"{GOALS} line 2 (legacy id G-1): the plan of customer legacy id C-1 was not imported"
+        in out
+    )
+    assert f"{STEPS} line 2: goal legacy id G-1 was not imported" in out
+    assert not Plan.objects.exists() and not Step.objects.exists()
+    assert Customer.objects.filter(legacy_id="C-1").exists()
+
+
+def test_a_refused_step_loads_nothing_and_names_the_rule(world: World, tmp_path: Path):
+    case_file(tmp_path)
+    step = {
+        "goal_legacy_id": "G-1",
+        "activity": "300",
+        "start_on": "2026-09-15",
+        "due_on": "2026-09-01",
+        "description": "Clinical hours at Oakhollow Manor",
+        "entered_by": "planner_a",
+    }
+    write(tmp_path, STEPS, [step])
+
+    out, _error = run_failing(tmp_path)
+
+    assert f"{STEPS} line 2: due_on:" in out
+    assert "Oakhollow" not in out
+    assert imported_counts() == (0, 0, 0) and not Plan.objects.exists()
+
+
+def test_a_planned_gap_is_refused_by_its_rule_without_repeating_the_reason(
+    world: World, tmp_path: Path
+):
+    case_file(tmp_path)
+    gap = {
+        "customer_legacy_id": "C-2",
+        "reason": "Surgery at Oakhollow clinic",
+        "starts_on": "2026-11-01",
+        "ends_on": "2026-10-01",
+        "created_by": "planner_b",
+    }
+    write(tmp_path, GAPS, [gap])
+
+    out = run(tmp_path, "--skip-invalid")
+
+    assert f"{GAPS} line 2: ends_on: The gap ends before it starts." in out
+    assert "Oakhollow" not in out and "Surgery" not in out
+    assert not PlannedGap.objects.exists()
+    assert Plan.objects.count() == 1  # the other files are loaded
+
+
+def test_the_same_goal_twice_is_refused(world: World, tmp_path: Path):
+    case_file(tmp_path)
+    goal = {
+        "legacy_id": "G-3",
+        "customer_legacy_id": "C-1",
+        "statement": "Earn the CNA certificate",
+        "category": "education",
+        "term": "long",
+        "created_by": "planner_a",
+    }
+    goals = read_rows(tmp_path / GOALS) + [goal]
+    write(tmp_path, GOALS, goals)
+
+    out, _error = run_failing(tmp_path)
+
+    assert (
+        f"{GOALS} line 4 (legacy id G-3): the same customer and goal statement is given twice"
+        in out
+    )
+
+
+def read_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))

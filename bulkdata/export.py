@@ -1,0 +1,340 @@
+"""Write customers and their case files in the import format (docs/import-format.md).
+
+What a board needs to leave the product, and what `import_records` reads back: the
+same files, the same columns. Records the product created without a legacy id get one
+made from the customer's (the customer number when the customer has none), so that a
+second export of the re-imported records gives the same files.
+
+Two kinds of record are not written where they were stored, because the importer makes
+them itself: the 205 (469) and note that developing a plan records go into `plans.csv`
+(`note_body`), and the notes of plan reviews into `plan_reviews.csv`.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from django.db.models import Prefetch, QuerySet
+
+from bulkdata.legacy_import import (
+    ASSESSMENTS,
+    COLUMNS,
+    CUSTOMERS,
+    FILES,
+    GAPS,
+    GOALS,
+    NOTES,
+    PLANS,
+    REVIEWS,
+    SERVICES,
+    STEPS,
+    review_subject,
+)
+from casenotes.models import CaseNote, NoteType
+from compliance.models import PlannedGap
+from customers.models import Customer
+from customers.pii import ssn_decrypt
+from plans.models import Assessment, Goal, Plan, Step
+from plans.services import PLAN_FIELDS
+from services.models import ServiceRecord
+
+PLAN_SERVICE_CODES = ("205", "469")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+def _names(items: Iterable[object]) -> str:
+    return ";".join(sorted(str(item) for item in items))
+
+
+def _user(user: object) -> str:
+    return getattr(user, "username", "") if user is not None else ""
+
+
+def customer_key(customer: Customer) -> str:
+    return customer.legacy_id or customer.customer_number
+
+
+def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, int]:
+    """Write the nine files for `customers` into `directory`; the rows written per file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    customers = (
+        customers.select_related("office", "career_planner", "created_by")
+        .prefetch_related("barriers", "partner_programs")
+        .order_by("customer_number")
+    )
+    keys = {c.pk: customer_key(c) for c in customers}
+    plans = {
+        p.customer_id: p
+        for p in Plan.objects.filter(customer_id__in=keys)
+        .select_related("created_by")
+        .prefetch_related("barriers")
+    }
+    plan_services = _plan_services(plans.values())
+    plan_notes = {
+        n.service_id: n for n in CaseNote.objects.filter(service_id__in=plan_services.values())
+    }
+    reviews = _review_notes(plans.values())
+    review_note_ids = {n.pk for n in reviews}
+
+    rows: dict[str, Iterator[dict[str, object]]] = {
+        CUSTOMERS: (_customer_row(c) for c in customers),
+        ASSESSMENTS: (
+            {
+                "customer_legacy_id": keys[a.customer_id],
+                "assessment_type": a.assessment_type.name,
+                "assessed_on": a.assessed_on,
+                "scores": a.scores,
+                "summary": a.summary,
+                "entered_by": _user(a.entered_by),
+            }
+            for a in Assessment.objects.filter(customer_id__in=keys)
+            .select_related("assessment_type", "entered_by")
+            .order_by("customer__customer_number", "assessed_on", "pk")
+        ),
+        SERVICES: (
+            _service_row(s, keys)
+            for s in ServiceRecord.objects.filter(customer_id__in=keys)
+            .exclude(pk__in=plan_services.values())
+            .select_related("activity", "entered_by")
+            .order_by("customer__customer_number", "started_on", "pk")
+        ),
+        NOTES: (
+            _note_row(n, keys)
+            for n in CaseNote.objects.filter(customer_id__in=keys)
+            .exclude(service_id__in=plan_services.values())
+            .exclude(pk__in=review_note_ids)
+            .select_related("author", "service")
+            .order_by("customer__customer_number", "contact_date", "pk")
+        ),
+        PLANS: (
+            {
+                "customer_legacy_id": keys[p.customer_id],
+                "developed_on": p.developed_on,
+                **{name: getattr(p, name) for name in PLAN_FIELDS},
+                "barriers": _names(p.barriers.all()),
+                "note_body": getattr(plan_notes.get(plan_services.get(p.pk, 0)), "body", ""),
+                "created_by": _user(p.created_by),
+            }
+            for p in sorted(plans.values(), key=lambda p: keys[p.customer_id])
+        ),
+        REVIEWS: (
+            {
+                "customer_legacy_id": keys[n.customer_id],
+                "reviewed_on": n.contact_date,
+                "body": n.body,
+                "contact_method": n.contact_method,
+                "two_way": n.two_way,
+                "reviewed_by": _user(n.author),
+            }
+            for n in reviews
+        ),
+        GAPS: (
+            {
+                "customer_legacy_id": keys[g.customer_id],
+                "reason": g.reason,
+                "starts_on": g.starts_on,
+                "ends_on": g.ends_on,
+                "created_by": _user(g.created_by),
+            }
+            for g in PlannedGap.objects.filter(customer_id__in=keys)
+            .select_related("created_by")
+            .order_by("customer__customer_number", "starts_on", "pk")
+        ),
+    }
+    goals, steps = _goal_and_step_rows(plans, keys)
+    rows[GOALS] = iter(goals)
+    rows[STEPS] = iter(steps)
+
+    written = {}
+    for name in FILES:
+        with (directory / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(COLUMNS[name]))
+            writer.writeheader()
+            count = 0
+            for row in rows[name]:
+                writer.writerow({k: _cell(v) for k, v in row.items()})
+                count += 1
+        written[name] = count
+    return written
+
+
+def _plan_services(plans: Iterable[Plan]) -> dict[int, int]:
+    """Plan pk -> the service its development recorded: the first 205 (469) on that day."""
+    by_day = {(p.customer_id, p.developed_on): p.pk for p in plans}
+    found: dict[int, int] = {}
+    for pk, customer_id, started_on in (
+        ServiceRecord.objects.filter(
+            customer_id__in={c for c, _ in by_day}, activity__code__in=PLAN_SERVICE_CODES
+        )
+        .order_by("pk")
+        .values_list("pk", "customer_id", "started_on")
+    ):
+        plan = by_day.get((customer_id, started_on))
+        if plan is not None:
+            found.setdefault(plan, pk)
+    return found
+
+
+def _review_notes(plans: Iterable[Plan]) -> list[CaseNote]:
+    """The notes `plan_review` wrote (see `review_notes`), for all the plans at once."""
+    short_names = {p.customer_id: p.short_name for p in plans}
+    candidates = (
+        CaseNote.objects.filter(
+            customer_id__in=short_names,
+            service__isnull=True,
+            note_type=NoteType.IEP,
+            subject__in={review_subject(name) for name in short_names.values()},
+        )
+        .select_related("author")
+        .order_by("customer__customer_number", "contact_date", "pk")
+    )
+    return [n for n in candidates if n.subject == review_subject(short_names[n.customer_id])]
+
+
+def _customer_row(customer: Customer) -> dict[str, object]:
+    return {
+        "legacy_id": customer_key(customer),
+        **{
+            name: getattr(customer, name)
+            for name in (
+                "first_name",
+                "middle_name",
+                "last_name",
+                "date_of_birth",
+                "phone",
+                "email",
+                "street",
+                "city",
+                "state",
+                "postal_code",
+                "preferred_contact_method",
+                "alternate_contact_name",
+                "alternate_contact_phone",
+                "alternate_contact_relationship",
+                "veteran_status",
+                "application_date",
+                "eligibility_date",
+                "eligibility_late_reason",
+                "certification_date",
+            )
+        },
+        "ssn": ssn_decrypt(customer.ssn_encrypted) if customer.ssn_encrypted else "",
+        "ssn_last4": customer.ssn_last4,
+        "programs": ";".join(customer.programs),
+        "office": customer.office.code,
+        "career_planner": _user(customer.career_planner),
+        "created_by": _user(customer.created_by),
+        "barriers": _names(customer.barriers.all()),
+        "partner_programs": _names(customer.partner_programs.all()),
+        # Already one person each in the product: the duplicate check must not refuse them.
+        "not_duplicate": True,
+    }
+
+
+def _service_key(record: ServiceRecord, keys: dict[int, str]) -> str:
+    return record.legacy_id or f"{keys[record.customer_id]}-S{record.pk}"
+
+
+def _service_row(record: ServiceRecord, keys: dict[int, str]) -> dict[str, object]:
+    return {
+        "legacy_id": _service_key(record, keys),
+        "customer_legacy_id": keys[record.customer_id],
+        "activity": record.activity.code,
+        "started_on": record.started_on,
+        "start_is_projected": record.start_is_projected,
+        "planned_end_on": record.planned_end_on,
+        "ended_on": record.ended_on,
+        "completion_status": record.completion_status,
+        "provider": record.provider,
+        "provider_name": record.provider_name,
+        "weekly_hours": record.weekly_hours,
+        "dollar_value": record.dollar_value,
+        "notes": record.notes,
+        "entered_by": _user(record.entered_by),
+        "entered_at": record.entered_at,
+    }
+
+
+def _note_row(note: CaseNote, keys: dict[int, str]) -> dict[str, object]:
+    return {
+        "legacy_id": note.legacy_id or f"{keys[note.customer_id]}-N{note.pk}",
+        "customer_legacy_id": keys[note.customer_id],
+        "service_legacy_id": _service_key(note.service, keys) if note.service else "",
+        "contact_date": note.contact_date,
+        "subject": note.subject,
+        "body": note.body,
+        "contact_method": note.contact_method,
+        "two_way": note.two_way,
+        "note_type": note.note_type,
+        "author": _user(note.author),
+        "entered_at": note.entered_at,
+    }
+
+
+def _goal_and_step_rows(
+    plans: dict[int, Plan], keys: dict[int, str]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Goals are numbered within their plan, in the order they were written, so the
+    legacy ids stay the same after a round trip. Goals and steps keep no author of their
+    own: the plan's author is written."""
+    goals: list[dict[str, object]] = []
+    steps: list[dict[str, object]] = []
+    by_plan = Goal.objects.filter(plan_id__in=[p.pk for p in plans.values()]).prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=Step.objects.select_related("activity")
+            .prefetch_related("barriers")
+            .order_by("pk"),
+        )
+    )
+    for plan in sorted(plans.values(), key=lambda p: keys[p.customer_id]):
+        author = _user(plan.created_by)
+        for number, goal in enumerate(
+            sorted((g for g in by_plan if g.plan_id == plan.pk), key=lambda g: g.pk), start=1
+        ):
+            key = f"{keys[plan.customer_id]}-G{number}"
+            goals.append(
+                {
+                    "legacy_id": key,
+                    "customer_legacy_id": keys[plan.customer_id],
+                    "statement": goal.statement,
+                    "category": goal.category,
+                    "term": goal.term,
+                    "status": goal.status,
+                    "indicator": goal.indicator,
+                    "justification": goal.justification,
+                    "created_by": author,
+                }
+            )
+            steps += [
+                {
+                    "goal_legacy_id": key,
+                    "activity": step.activity.code,
+                    "description": step.description,
+                    "status": step.status,
+                    "start_on": step.start_on,
+                    "due_on": step.due_on,
+                    "hours": step.hours,
+                    "provider": step.provider,
+                    "dollar_value": step.dollar_value,
+                    "barriers": _names(step.barriers.all()),
+                    "entered_by": author,
+                }
+                for step in goal.steps.all()
+            ]
+    return goals, steps

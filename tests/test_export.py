@@ -1,0 +1,155 @@
+"""The export in the import format: manage.py export_records DIR, and the round trip."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from bulkdata.export import export_records
+from bulkdata.legacy_import import CUSTOMERS, FILES, PLANS, REVIEWS, SERVICES
+from casenotes.models import CaseNote
+from compliance.models import Alert
+from customers.models import Customer
+from plans.models import Assessment, Goal, Step
+from services.models import ServiceRecord
+from tests.conftest import World
+from tests.factories import make_plan
+from tests.test_import import case_file, run
+
+AS_OF = "2026-11-20"
+
+
+class _Undo(Exception):
+    """Raised to roll back what a block loaded."""
+
+
+def export(directory: Path, *args: str) -> str:
+    out = io.StringIO()
+    call_command("export_records", str(directory), *args, stdout=out)
+    return out.getvalue()
+
+
+def read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def key(customer: Customer) -> str:
+    return customer.legacy_id or customer.customer_number
+
+
+def case_files() -> dict[str, object]:
+    """What a board would compare after moving: customers, records and open alerts."""
+    return {
+        "customers": sorted(
+            (key(c), c.first_name, c.status, tuple(c.programs), c.ssn_last4)
+            for c in Customer.objects.all()
+        ),
+        "services": sorted(
+            (key(s.customer), s.activity.code, s.started_on, s.ended_on, s.completion_status)
+            for s in ServiceRecord.objects.select_related("customer", "activity")
+        ),
+        "notes": sorted(
+            (key(n.customer), n.contact_date, n.subject, n.body, n.note_type)
+            for n in CaseNote.objects.select_related("customer")
+        ),
+        "assessments": sorted(
+            (key(a.customer), a.assessed_on, a.scores)
+            for a in Assessment.objects.select_related("customer")
+        ),
+        "goals": sorted((key(g.customer), g.statement, g.status) for g in Goal.objects.all()),
+        "steps": sorted(
+            (s.goal.statement, s.activity.code, s.start_on, s.status) for s in Step.objects.all()
+        ),
+        "alerts": sorted(
+            (key(a.customer), a.rule, a.state, a.due_on)
+            for a in Alert.objects.filter(resolved_at__isnull=True).select_related("customer")
+        ),
+    }
+
+
+def test_it_writes_every_file_with_the_import_columns(world: World, tmp_path: Path):
+    run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
+
+    out = export(tmp_path / "out")
+
+    assert f"{CUSTOMERS}: 4 rows" in out  # the two of the world, the two imported
+    marisol = next(r for r in read(tmp_path / "out" / CUSTOMERS) if r["legacy_id"] == "C-1")
+    assert marisol["ssn"] == "212554321" and marisol["office"] == "A"
+    assert marisol["barriers"] == ""
+    # The plan's own IEP and its review note are written with the plan, not as records.
+    services = read(tmp_path / "out" / SERVICES)
+    assert "205" not in {s["activity"] for s in services}
+    [plan] = read(tmp_path / "out" / PLANS)
+    assert plan["note_body"].startswith("Wrote the IEP together")
+    assert [r["reviewed_on"] for r in read(tmp_path / "out" / REVIEWS)] == ["2026-11-02"]
+
+
+def test_it_exports_only_the_offices_given(world: World, tmp_path: Path):
+    run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
+
+    export(tmp_path / "out", "--office", "B")
+
+    # A customer entered in the product is known by the customer number.
+    assert {r["legacy_id"] for r in read(tmp_path / "out" / CUSTOMERS)} == {
+        world.customer_b.customer_number,
+        "C-2",
+    }
+    assert {r["customer_legacy_id"] for r in read(tmp_path / "out" / SERVICES)} == {"C-2"}
+
+
+def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, tmp_path: Path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    with pytest.raises(_Undo), transaction.atomic():
+        # A case file entered in the product (no legacy ids) and one imported.
+        make_plan(world.customer_a, world.planner_a)
+        run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
+        call_command("evaluate_compliance", "--as-of", AS_OF, stdout=io.StringIO())
+        export(first)
+        before = case_files()
+        raise _Undo
+    # Into an empty database.
+    Customer.objects.all().delete()
+
+    out = run(first, "--as-of", AS_OF)
+
+    assert "Imported." in out
+    assert case_files() == before
+    assert before["alerts"], "the round trip should carry some open alerts"
+    # The plan entered in the product, whose records have no legacy ids, is carried too.
+    assert ("Earn a forklift certificate", "300") in {s[:2] for s in before["steps"]}
+    export(second)
+    for name in FILES:
+        assert read(first / name) == read(second / name), name
+
+
+def test_an_unknown_customer_number_is_refused(world: World, tmp_path: Path):
+    with pytest.raises(CommandError, match="C9999999"):
+        export(tmp_path / "out", "--customer", "C9999999")
+
+
+def test_it_exports_the_customers_given(world: World, tmp_path: Path):
+    export(tmp_path / "out", "--customer", world.customer_a.customer_number)
+
+    [row] = read(tmp_path / "out" / CUSTOMERS)
+    assert row["legacy_id"] == world.customer_a.customer_number
+    assert row["first_name"] == "Ada" and row["not_duplicate"] == "yes"
+
+
+def test_the_number_of_queries_does_not_grow_with_the_case_files(world: World, tmp_path: Path):
+    run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
+    with CaptureQueriesContext(connection) as few:
+        export_records(tmp_path / "few", Customer.objects.all())
+    make_plan(world.customer_a, world.planner_a)
+    make_plan(world.customer_b, world.planner_b)
+
+    with CaptureQueriesContext(connection) as more:
+        export_records(tmp_path / "more", Customer.objects.all())
+
+    assert len(read(tmp_path / "more" / PLANS)) == 3
+    assert len(more) == len(few)
