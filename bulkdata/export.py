@@ -243,6 +243,9 @@ def _customer_row(customer: Customer) -> dict[str, object]:
         "partner_programs": _names(customer.partner_programs.all()),
         # Already one person each in the product: the duplicate check must not refuse them.
         "not_duplicate": True,
+        "status": customer.status,
+        "exit_date": customer.exit_date,
+        "exit_reason": customer.exit_reason,
     }
 
 

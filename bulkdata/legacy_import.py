@@ -46,12 +46,13 @@ from customers.models import (
     Customer,
     PartnerProgram,
     Program,
+    Status,
     VeteranStatus,
 )
 from customers.pii import InvalidSSN, ssn_normalize
 from customers.rules import phone_digits
 from customers.selectors import customer_find_duplicates
-from customers.services import customer_create
+from customers.services import customer_create, customer_status_carry
 from plans.models import (
     Assessment,
     AssessmentType,
@@ -119,6 +120,9 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "barriers": False,
         "partner_programs": False,
         "not_duplicate": False,
+        "status": False,
+        "exit_date": False,
+        "exit_reason": False,
     },
     SERVICES: {
         "legacy_id": True,
@@ -602,6 +606,9 @@ def _phone(cells: _Cells, name: str) -> str:
         return ""
 
 
+EXITED_STATUSES = (Status.EXITED, Status.FOLLOW_UP, Status.CLOSED)
+
+
 def _parse_customer(row: _Row, lookup: _Lookup) -> None:
     cells = _Cells(row)
     _legacy_id(cells)
@@ -665,7 +672,12 @@ def _parse_customer(row: _Row, lookup: _Lookup) -> None:
         not_duplicate=cells.yes_no("not_duplicate", False),
         barriers=lookup.names(row, "barriers", Barrier),
         partner_programs=lookup.names(row, "partner_programs", PartnerProgram),
+        status=cells.choice("status", Status.values, ""),
+        exit_date=cells.date("exit_date"),
+        exit_reason=cells.text("exit_reason", Customer),
     )
+    if row.data["exit_date"] is not None and row.data["status"] not in EXITED_STATUSES:
+        row.fail("exit_date: only an exited, in follow-up or closed customer has an exit date")
     cells.raw("office")
     cells.raw("created_by")
 
@@ -1011,6 +1023,25 @@ class _Import:
                 f"{office.code}: they do not work there, or their account is inactive"
             ) from None
         self.customers[row.legacy_id] = customer
+
+    def load_statuses(self) -> None:
+        """The status each customer had in the system they come from, once every record
+        is in: a participant, an exit or a follow-up is not always told by the services."""
+        for row in self.rows[CUSTOMERS]:
+            if row.state == "created" and row.data.get("status"):
+                try:
+                    with transaction.atomic():
+                        self._status(row)
+                except ValidationError as exc:
+                    row.fail(*(_describe(n, m) for n, m in _messages(exc)))
+
+    def _status(self, row: _Row) -> None:
+        customer_status_carry(
+            customer=self.customers[row.legacy_id],
+            status=str(row.data["status"]),
+            exit_date=row.data["exit_date"],  # type: ignore[arg-type]
+            exit_reason=str(row.data["exit_reason"]),
+        )
 
     # Services.
 
@@ -1414,6 +1445,7 @@ def import_records(
         run.load_steps()
         run.load_reviews()
         run.load_gaps()
+        run.load_statuses()
         for name in FILES:
             for row in rows[name]:
                 counts = report.counts[name]

@@ -23,6 +23,7 @@ from customers.models import (
     DuplicateMatch,
     EligibilityDocument,
     PartnerProgram,
+    Status,
 )
 from customers.pii import ssn_encrypt, ssn_hash, ssn_normalize
 from customers.rules import (
@@ -426,3 +427,22 @@ def customer_duplicate_check(
                 matched_on="name and birth date" if same_name else "SSN",
             )
     return [(customer, customer.pk in visible) for customer in found]
+
+
+@transaction.atomic
+def customer_status_carry(
+    *, customer: Customer, status: str, exit_date: datetime.date | None, exit_reason: str
+) -> Customer:
+    """The status a customer brings from the system their records were kept in (the
+    legacy import). Applicant to participant otherwise follows the first enrolling
+    service; an exit brings its date and reason."""
+    if status not in Status.values:
+        raise ValidationError({"status": f"{status!r} is not a customer status."})
+    stored = lock_for_edit(Customer, customer.pk, expected_version=None)
+    stored.status = status
+    stored.exit_date = exit_date
+    stored.exit_reason = exit_reason.strip()
+    bump(stored)
+    stored.save(update_fields=["status", "exit_date", "exit_reason", "updated_at", "lock_version"])
+    stored.refresh_from_db()
+    return stored

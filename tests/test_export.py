@@ -153,3 +153,45 @@ def test_the_number_of_queries_does_not_grow_with_the_case_files(world: World, t
 
     assert len(read(tmp_path / "more" / PLANS)) == 3
     assert len(more) == len(few)
+
+
+def test_a_customers_status_and_exit_are_carried(world: World, tmp_path: Path):
+    from casemgmt.models import User
+
+    directory = tmp_path / "status"
+    directory.mkdir()
+    columns = [
+        "legacy_id",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "programs",
+        "office",
+        "created_by",
+        "application_date",
+        "status",
+        "exit_date",
+        "exit_reason",
+    ]
+    base = ["Rosa", "Testcase", "1980-02-02", "adult", world.office_a.code]
+    with (directory / CUSTOMERS).open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerow(
+            ["L-1", *base, "planner_a", "2026-01-05", "exited", "2026-06-30", "Moved away"]
+        )
+        writer.writerow(
+            ["L-2", "Sam", *base[1:], "planner_a", "2026-01-05", "participant", "2026-06-30", ""]
+        )
+    assert User.objects.filter(username="planner_a").exists()
+
+    out = run(directory, "--skip-invalid")
+
+    customer = Customer.objects.get(legacy_id="L-1")
+    assert (customer.status, customer.exit_date.isoformat(), customer.exit_reason) == (
+        "exited",
+        "2026-06-30",
+        "Moved away",
+    )
+    assert "exit_date: only an exited, in follow-up or closed customer has an exit date" in out
+    assert not Customer.objects.filter(legacy_id="L-2").exists()
