@@ -129,6 +129,9 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
                 "barriers": _names(p.barriers.all()),
                 "note_body": getattr(plan_notes.get(plan_services.get(p.pk, 0)), "body", ""),
                 "created_by": _user(p.created_by),
+                "entered_at": getattr(
+                    plan_notes.get(plan_services.get(p.pk, 0)), "entered_at", None
+                ),
             }
             for p in sorted(plans.values(), key=lambda p: keys[p.customer_id])
         ),

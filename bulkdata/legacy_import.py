@@ -174,6 +174,7 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "barriers": False,
         "note_body": True,
         "created_by": True,
+        "entered_at": False,
     },
     GOALS: {
         "legacy_id": True,
@@ -752,6 +753,7 @@ def _parse_plan(row: _Row, lookup: _Lookup) -> None:
         barriers=lookup.names(row, "barriers", Barrier),
         note_body=cells.raw("note_body"),
         created_by=lookup.user(row, "created_by"),
+        entered_at=cells.entered_at(),
     )
     cells.raw("created_by")
     row.data["key"] = (row.data["customer_legacy_id"],)
@@ -1241,6 +1243,7 @@ class _Import:
             fields=data["fields"],  # type: ignore[arg-type]
             barriers=data["barriers"],  # type: ignore[arg-type]
             note_body=str(data["note_body"]),
+            entered_at=_moment(data["entered_at"], customer.office),  # type: ignore[arg-type]
         )
 
     def plan(self, customer_legacy_id: str) -> Plan:

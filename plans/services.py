@@ -156,7 +156,13 @@ def _needs_agreement_again(old: Activity | None, new: Activity) -> bool:
 
 
 def _record_plan_service(
-    *, customer: Customer, day: datetime.date, user: User, subject: str, body: str
+    *,
+    customer: Customer,
+    day: datetime.date,
+    user: User,
+    subject: str,
+    body: str,
+    entered_at: datetime.datetime | None = None,
 ) -> None:
     code = "469" if customer.is_youth else "205"
     service_record_create(
@@ -165,6 +171,7 @@ def _record_plan_service(
         started_on=day,
         ended_on=day,
         entered_by=user,
+        entered_at=entered_at,
         note=NoteDraft(
             subject=subject,
             body=body,
@@ -246,9 +253,11 @@ def plan_create(
     fields: dict[str, str],
     barriers: Iterable[Barrier],
     note_body: str,
+    entered_at: datetime.datetime | None = None,
 ) -> Plan:
     """Develop the IEP (ISS for youth) with the customer: records 205 (469) with its note
     through the service rules, and makes version 1, which needs the customer's signature.
+    `entered_at` is when the development was entered (the legacy import), else now.
 
     A customer has one plan. The customer's row is locked first, so a second planner
     developing it at the same moment waits, then finds the first plan
@@ -265,6 +274,7 @@ def plan_create(
         user=created_by,
         subject=f"Service Strategy/{'ISS' if kind == PlanKind.ISS else 'IEP'} Development",
         body=note_body,
+        entered_at=entered_at,
     )
     plan = Plan.objects.create(
         customer=customer,
