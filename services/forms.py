@@ -228,21 +228,7 @@ class ServiceCorrectForm(VersionedFormMixin, InputModelForm):
 
     class Meta:
         model = ServiceRecord
-        fields = [
-            "activity",
-            "started_on",
-            "start_is_projected",
-            "planned_end_on",
-            "ended_on",
-            "completion_status",
-            "barriers",
-            "provider",
-            "provider_name",
-            "weekly_hours",
-            "dollar_value",
-            "notes",
-            "goal",
-        ]
+        fields = ServiceRecordForm.Meta.fields  # the same service, corrected
         widgets = ServiceRecordForm.Meta.widgets
 
     def __init__(self, *args: object, customer: Customer, **kwargs: object) -> None:
