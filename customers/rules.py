@@ -148,3 +148,14 @@ def phone_digits(value: str) -> str:
     if digits and len(digits) != 10:
         raise ValueError("is not ten digits")
     return digits
+
+
+def duplicate_check_problem(*, checks_in_window: int, limit: int) -> str | None:
+    """The hourly limit on duplicate checks: check number `limit` is allowed, the next is not."""
+    if checks_in_window >= limit:
+        return (
+            f"You have checked {checks_in_window} registrations for existing records in the "
+            f"last hour, the most the region's policy allows ({limit}). Nothing was saved; "
+            "try again later, or ask a supervisor if you are registering a group."
+        )
+    return None

@@ -29,6 +29,7 @@ from customers.pii import ssn_encrypt, ssn_hash, ssn_normalize
 from customers.rules import (
     certification_date_problem,
     customer_date_problems,
+    duplicate_check_problem,
     eligibility_date_problem,
 )
 from customers.selectors import customer_find_duplicates, customer_list_visible
@@ -358,17 +359,6 @@ def document_upload(
 
 
 DUPLICATE_CHECK_WINDOW = datetime.timedelta(hours=1)
-
-
-def duplicate_check_problem(*, checks_in_window: int, limit: int) -> str | None:
-    """The hourly limit on duplicate checks: check number `limit` is allowed, the next is not."""
-    if checks_in_window >= limit:
-        return (
-            f"You have checked {checks_in_window} registrations for existing records in the "
-            f"last hour, the most the region's policy allows ({limit}). Nothing was saved; "
-            "try again later, or ask a supervisor if you are registering a group."
-        )
-    return None
 
 
 @transaction.atomic

@@ -47,6 +47,23 @@ def _goals_of(customer: Customer):  # noqa: ANN202 - a QuerySet of plans.Goal
     return ServiceRecord._meta.get_field("goal").related_model.objects.filter(customer=customer)
 
 
+def _set_up_service_fields(form: forms.ModelForm, customer: Customer) -> None:
+    """What recording and correcting a service share: the customer's goals, the active
+    barriers, the notes' length and the region's policy for the hour and dollar caps."""
+    fields = form.fields
+    fields["goal"].queryset = _goals_of(customer)
+    fields["goal"].label = "Plan goal it serves"
+    fields["goal"].required = False
+    fields["barriers"].queryset = Barrier.objects.filter(active=True)
+    fields["barriers"].required = False
+    fields["barriers"].label = "Barriers addressed"
+    fields["notes"].max_length = NOTES_MAX_CHARS
+    fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
+    form.policy = Policy.for_region(customer.office.region_id)
+    for name in ("weekly_hours", "dollar_value"):
+        fields[name].widget.attrs["min"] = "0"
+
+
 class ServiceRecordForm(OnceFormMixin, InputModelForm):
     activity_search = forms.CharField(
         label="Find an activity by code or title",
@@ -104,17 +121,7 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
         self.customer = customer
         self.fields["activity"].queryset = Activity.objects.filter(active=True)
         self.fields["activity"].choices = [("", "Choose an activity"), *activity_choices()]
-        self.fields["goal"].queryset = _goals_of(customer)
-        self.fields["goal"].label = "Plan goal it serves"
-        self.fields["goal"].required = False
-        self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
-        self.fields["barriers"].required = False
-        self.fields["barriers"].label = "Barriers addressed"
-        self.fields["notes"].max_length = NOTES_MAX_CHARS
-        self.fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
-        self.policy = Policy.for_region(customer.office.region_id)
-        for name in ("weekly_hours", "dollar_value"):
-            self.fields[name].widget.attrs["min"] = "0"
+        _set_up_service_fields(self, customer)
         self.fields["completion_status"].help_text = "With the end date, when the service closes."
         self.fields[
             "ended_on"
@@ -238,17 +245,7 @@ class ServiceCorrectForm(VersionedFormMixin, InputModelForm):
         self.fields["activity"].queryset = Activity.objects.filter(
             Q(active=True) | Q(pk=record.activity_id)
         )
-        self.fields["goal"].queryset = _goals_of(customer)
-        self.fields["goal"].label = "Plan goal it serves"
-        self.fields["goal"].required = False
-        self.fields["barriers"].queryset = Barrier.objects.filter(active=True)
-        self.fields["barriers"].required = False
-        self.fields["barriers"].label = "Barriers addressed"
-        self.fields["notes"].max_length = NOTES_MAX_CHARS
-        self.fields["notes"].validators.append(MaxLengthValidator(NOTES_MAX_CHARS))
-        self.policy = Policy.for_region(customer.office.region_id)
-        for name in ("weekly_hours", "dollar_value"):
-            self.fields[name].widget.attrs["min"] = "0"
+        _set_up_service_fields(self, customer)
         if record.is_open:
             del self.fields["ended_on"]
             del self.fields["completion_status"]
