@@ -12,6 +12,7 @@ them itself: the 205 (469) and note that developing a plan records go into `plan
 
 import csv
 import datetime
+import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -30,13 +31,14 @@ from bulkdata.legacy_import import (
     REVIEWS,
     SERVICES,
     STEPS,
+    VERSIONS,
     review_subject,
 )
 from casenotes.models import CaseNote, NoteType
 from compliance.models import PlannedGap
 from customers.models import Customer
 from customers.pii import ssn_decrypt
-from plans.models import Assessment, Goal, Plan, Step
+from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from plans.services import PLAN_FIELDS
 from services.models import ServiceRecord
 
@@ -70,7 +72,7 @@ def customer_key(customer: Customer) -> str:
 
 
 def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, int]:
-    """Write the nine files for `customers` into `directory`; the rows written per file."""
+    """Write the ten files for `customers` into `directory`; the rows written per file."""
     directory.mkdir(parents=True, exist_ok=True)
     customers = (
         customers.select_related("office", "career_planner", "created_by")
@@ -146,6 +148,12 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
             }
             for n in reviews
         ),
+        VERSIONS: (
+            _version_row(v, keys)
+            for v in PlanVersion.objects.filter(plan__in=plans.values())
+            .select_related("plan", "created_by", "signed_uploaded_by")
+            .order_by("customer__customer_number", "number")
+        ),
         GAPS: (
             {
                 "customer_legacy_id": keys[g.customer_id],
@@ -174,6 +182,25 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
                 count += 1
         written[name] = count
     return written
+
+
+def _version_row(version: PlanVersion, keys: dict[int, str]) -> dict[str, object]:
+    """A signed version as it was printed (its scanned copy stays behind); the version
+    waiting for a signature only by number, since it follows the plan."""
+    signed = version.is_signed
+    return {
+        "customer_legacy_id": keys[version.customer_id],
+        "number": version.number,
+        "signed_on": version.signed_on,
+        "content": (
+            json.dumps(version.content, sort_keys=True, ensure_ascii=False) if signed else ""
+        ),
+        "needs_agreement": "" if signed else version.plan.needs_agreement,
+        "printed_at": version.printed_at,
+        "created_by": _user(version.created_by),
+        "created_at": version.created_at,
+        "signature_recorded_by": _user(version.signed_uploaded_by) if signed else "",
+    }
 
 
 def _plan_services(plans: Iterable[Plan]) -> dict[int, int]:

@@ -19,6 +19,7 @@ values of personal columns are not repeated in any message.
 
 import csv
 import datetime
+import json
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable
@@ -72,6 +73,8 @@ from plans.services import (
     goal_update,
     plan_create,
     plan_review,
+    plan_version_restore_signed,
+    plan_version_settle,
     step_save,
 )
 from services.models import Activity, CompletionStatus, Provider, Provides, ServiceRecord
@@ -86,7 +89,8 @@ GOALS = "goals.csv"
 STEPS = "steps.csv"
 REVIEWS = "plan_reviews.csv"
 GAPS = "planned_gaps.csv"
-FILES = (CUSTOMERS, ASSESSMENTS, SERVICES, NOTES, PLANS, GOALS, STEPS, REVIEWS, GAPS)
+VERSIONS = "plan_versions.csv"
+FILES = (CUSTOMERS, ASSESSMENTS, SERVICES, NOTES, PLANS, GOALS, STEPS, REVIEWS, VERSIONS, GAPS)
 
 # Column name -> required. Kept in step with docs/import-format.md (a test checks).
 COLUMNS: dict[str, dict[str, bool]] = {
@@ -208,6 +212,17 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "two_way": True,
         "reviewed_by": True,
     },
+    VERSIONS: {
+        "customer_legacy_id": True,
+        "number": True,
+        "signed_on": False,
+        "content": False,
+        "needs_agreement": False,
+        "printed_at": False,
+        "created_by": True,
+        "created_at": False,
+        "signature_recorded_by": False,
+    },
     GAPS: {
         "customer_legacy_id": True,
         "reason": True,
@@ -252,6 +267,7 @@ PERSONAL = {
     "statement",
     "description",
     "reason",
+    "content",
 }
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
@@ -487,9 +503,33 @@ class _Cells:
             self._bad(name, "is not a number with up to two decimals")
             return None
 
-    def entered_at(self) -> tuple[datetime.datetime | datetime.date, bool] | None:
+    def number(self, name: str) -> int | None:
+        value = self.raw(name)
+        if not value:
+            return None
+        if not value.isdigit() or int(value) < 1 or len(value) > 9:
+            self._bad(name, "is not a whole number of 1 or more")
+            return None
+        return int(value)
+
+    def json_object(self, name: str) -> dict | None:
+        value = self.raw(name)
+        if not value:
+            return None
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            self._bad(name, "is not a JSON object", "as the export writes it")
+            return None
+        return parsed
+
+    def entered_at(
+        self, name: str = "entered_at"
+    ) -> tuple[datetime.datetime | datetime.date, bool] | None:
         """The moment as given: an aware datetime, or a naive one or a day (office zone)."""
-        value = self.raw("entered_at")
+        value = self.raw(name)
         if not value:
             return None
         day = _parse_date(value)
@@ -499,7 +539,7 @@ class _Cells:
             moment = datetime.datetime.fromisoformat(value)
         except ValueError:
             self._bad(
-                "entered_at",
+                name,
                 "is not a date or a date and time",
                 "use YYYY-MM-DD, MM/DD/YYYY or YYYY-MM-DDTHH:MM",
             )
@@ -815,6 +855,45 @@ def _parse_review(row: _Row, lookup: _Lookup) -> None:
     row.data["key"] = (row.data["customer_legacy_id"], row.data["reviewed_on"])
 
 
+def _parse_version(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    signed_on = cells.date("signed_on")
+    number = cells.number("number")
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        number=number,
+        signed_on=signed_on,
+        content=cells.json_object("content"),
+        needs_agreement=cells.yes_no("needs_agreement"),
+        printed_at=cells.entered_at("printed_at"),
+        created_at=cells.entered_at("created_at"),
+        created_by=lookup.user(row, "created_by"),
+        recorded_by=(
+            lookup.user(row, "signature_recorded_by")
+            if row.values.get("signature_recorded_by")
+            else None
+        ),
+    )
+    cells.raw("created_by")
+    if row.values.get("signed_on"):
+        if not row.values.get("content"):
+            row.fail("content: required for a signed version (the plan as it was printed)")
+        if row.values.get("needs_agreement"):
+            row.fail(
+                "needs_agreement: only for the version waiting for a signature; "
+                "leave it empty on a signed version"
+            )
+    else:
+        if row.values.get("content"):
+            row.fail(
+                "content: leave it empty on the version waiting for a signature; "
+                "it follows the plan"
+            )
+        if row.values.get("signature_recorded_by"):
+            row.fail("signature_recorded_by: only for a signed version")
+    row.data["key"] = (row.data["customer_legacy_id"], number)
+
+
 def _parse_gap(row: _Row, lookup: _Lookup) -> None:
     cells = _Cells(row)
     row.data.update(
@@ -897,6 +976,7 @@ class _Import:
         self.goal_rows = _dedupe(rows[GOALS])
         self.goals: dict[str, Goal] = {}
         self.completing: list[tuple[_Row, Goal]] = []
+        self.new_plans: set[int] = set()
         self.customers: dict[str, Customer] = {}
         self.services: dict[str, ServiceRecord] = {}
         self.consumed_notes: set[int] = set()
@@ -1236,7 +1316,7 @@ class _Import:
         if Plan.objects.filter(customer=customer).exists():
             row.state = "existing"
             return
-        plan_create(
+        plan = plan_create(
             customer=customer,
             created_by=data["created_by"],  # type: ignore[arg-type]
             developed_on=data["developed_on"],  # type: ignore[arg-type]
@@ -1245,6 +1325,7 @@ class _Import:
             note_body=str(data["note_body"]),
             entered_at=_moment(data["entered_at"], customer.office),  # type: ignore[arg-type]
         )
+        self.new_plans.add(plan.pk)
 
     def plan(self, customer_legacy_id: str) -> Plan:
         customer = self.customer(customer_legacy_id)
@@ -1350,6 +1431,73 @@ class _Import:
             two_way=bool(data["two_way"]),
         )
 
+    # Signed versions, then the one waiting for a signature: the import's own version 1
+    # (which follows the plan) moves past the signed ones, or goes if none waits.
+
+    def load_versions(self) -> None:
+        rows = [r for r in self.rows[VERSIONS] if r.state == "pending"]
+        signed = sorted(
+            (r for r in rows if r.data["signed_on"] is not None),
+            key=lambda r: (str(r.data["customer_legacy_id"]), r.data["number"]),
+        )
+        for row in signed:
+            self.attempt(row, lambda row=row: self._signed_version(row))
+        waiting: dict[str, _Row] = {}
+        for row in self.rows[VERSIONS]:
+            if not row.values.get("signed_on") and row.state != "existing":
+                earlier = waiting.setdefault(row.values.get("customer_legacy_id", ""), row)
+                if earlier is not row and row.state == "pending":
+                    row.fail(
+                        "only one version waits for a signature "
+                        f"(the first is on line {earlier.line})"
+                    )
+        for row in waiting.values():
+            self.attempt(row, lambda row=row: self._waiting_version(row))
+        # Where every version given is signed, nothing waits: the newest signed one is
+        # the plan's own.
+        settled: set[str] = set()
+        for row in signed:
+            legacy_id = str(row.data["customer_legacy_id"])
+            if row.state == "created" and legacy_id not in waiting and legacy_id not in settled:
+                settled.add(legacy_id)
+                plan_version_settle(plan=self.plan(legacy_id), waiting_number=None)
+
+    def _signed_version(self, row: _Row) -> None:
+        data = row.data
+        plan = self.plan(str(data["customer_legacy_id"]))
+        if plan.versions.filter(number=data["number"], signed_on__isnull=False).exists():
+            row.state = "existing"
+            return
+        created_by: User = data["created_by"]  # type: ignore[assignment]
+        plan_version_restore_signed(
+            plan=plan,
+            number=data["number"],  # type: ignore[arg-type]
+            content=data["content"],  # type: ignore[arg-type]
+            signed_on=data["signed_on"],  # type: ignore[arg-type]
+            created_by=created_by,
+            recorded_by=data["recorded_by"] or created_by,  # type: ignore[arg-type]
+            created_at=_moment(data["created_at"], plan.customer.office),  # type: ignore[arg-type]
+            printed_at=_moment(data["printed_at"], plan.customer.office),  # type: ignore[arg-type]
+        )
+
+    def _waiting_version(self, row: _Row) -> None:
+        data = row.data
+        plan = self.plan(str(data["customer_legacy_id"]))
+        if (
+            plan.pk not in self.new_plans
+            and plan.versions.filter(number=data["number"], signed_on__isnull=True).exists()
+        ):
+            row.state = "existing"
+            return
+        needs_agreement = data["needs_agreement"]
+        plan_version_settle(
+            plan=plan,
+            waiting_number=data["number"],  # type: ignore[arg-type]
+            needs_agreement=True if needs_agreement is None else bool(needs_agreement),
+            printed_at=_moment(data["printed_at"], plan.customer.office),  # type: ignore[arg-type]
+            created_at=_moment(data["created_at"], plan.customer.office),  # type: ignore[arg-type]
+        )
+
     def load_gaps(self) -> None:
         for row in self.rows[GAPS]:
             self.attempt(row, lambda row=row: self._gap(row))
@@ -1395,6 +1543,7 @@ PARSERS: dict[str, Callable[[_Row, _Lookup], None]] = {
     GOALS: _parse_goal,
     STEPS: _parse_step,
     REVIEWS: _parse_review,
+    VERSIONS: _parse_version,
     GAPS: _parse_gap,
 }
 # What the natural key of a file without legacy ids names, for the report.
@@ -1404,6 +1553,7 @@ KEYED = {
     GOALS: "customer and goal statement",
     STEPS: "goal, activity and start date",
     REVIEWS: "customer and review date",
+    VERSIONS: "customer and version number",
     GAPS: "customer, start and end date",
 }
 
@@ -1447,6 +1597,7 @@ def import_records(
         run.load_goals()
         run.load_steps()
         run.load_reviews()
+        run.load_versions()
         run.load_gaps()
         run.load_statuses()
         for name in FILES:

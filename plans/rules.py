@@ -104,3 +104,70 @@ def plan_date_problem(
     return date_bound_problem(
         label, day, earliest=EARLIEST_RECORD_DATE, latest=today, latest_is="today"
     )
+
+
+# What a printed plan's snapshot holds (plans.services.plan_snapshot): the parts that
+# are lists of records, and what each record holds that is itself a list or a record.
+_CONTENT_LISTS = ("goals", "assessments", "barriers")
+_CONTENT_RECORDS = ("customer", "office")
+
+
+def plan_content_problem(content: object) -> str | None:
+    """A version's content must print: a JSON object shaped like the snapshot the
+    product makes, its goals and assessments records, each goal's steps records."""
+    if not isinstance(content, dict):
+        return "is not a JSON object (the plan as it was printed: goals, steps, ...)"
+    for name in _CONTENT_LISTS:
+        if not isinstance(content.get(name) or [], list):
+            return f"its {name!r} is not a list"
+    for name in _CONTENT_RECORDS:
+        if not isinstance(content.get(name) or {}, dict):
+            return f"its {name!r} is not an object"
+    for part in ("goals", "assessments"):
+        if not all(isinstance(item, dict) for item in content.get(part) or []):
+            return f"each of its {part!r} must be an object"
+    for goal in content.get("goals") or []:
+        steps = goal.get("steps") or []
+        if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
+            return "each goal's 'steps' must be a list of objects"
+    return None
+
+
+def signed_version_problems(
+    *,
+    signed_on: datetime.date,
+    developed_on: datetime.date,
+    on: datetime.date,
+    earlier_signed: datetime.date | None,
+    later_signed: datetime.date | None,
+) -> list[tuple[str, str]]:
+    """A version signed elsewhere (the import) is signed on or after the plan was
+    developed, not in the future, and in the order of the versions: no earlier than
+    the version before it, no later than the version after it."""
+    problems = []
+    if signed_on > on:
+        problems.append(("signed_on", "The signature date cannot be in the future."))
+    if signed_on < developed_on:
+        problems.append(
+            (
+                "signed_on",
+                f"The signature date is before the plan was developed ({developed_on:%m/%d/%Y}).",
+            )
+        )
+    if earlier_signed is not None and signed_on < earlier_signed:
+        problems.append(
+            (
+                "signed_on",
+                f"An earlier version was signed later ({earlier_signed:%m/%d/%Y}); "
+                "versions are signed in order.",
+            )
+        )
+    if later_signed is not None and signed_on > later_signed:
+        problems.append(
+            (
+                "signed_on",
+                f"A later version was signed earlier ({later_signed:%m/%d/%Y}); "
+                "versions are signed in order.",
+            )
+        )
+    return problems

@@ -38,7 +38,12 @@ from plans.models import (
     Step,
     StepStatus,
 )
-from plans.rules import goal_completion_problem, step_problems
+from plans.rules import (
+    goal_completion_problem,
+    plan_content_problem,
+    signed_version_problems,
+    step_problems,
+)
 from services.models import Activity
 from services.services import NoteDraft, service_record_create
 
@@ -517,6 +522,119 @@ def plan_version_mark_printed(version: PlanVersion) -> None:
         PlanVersion.objects.filter(pk=version.pk, signed_on__isnull=True).update(
             printed_at=timezone.now()
         )
+
+
+@transaction.atomic
+def plan_version_restore_signed(
+    *,
+    plan: Plan,
+    number: int,
+    content: dict,
+    signed_on: datetime.date,
+    created_by: User,
+    recorded_by: User,
+    created_at: datetime.datetime | None = None,
+    printed_at: datetime.datetime | None = None,
+) -> PlanVersion:
+    """Put back a version the customer signed in another system (the legacy import),
+    without its scanned copy: its number, the plan as it was printed, and the date.
+
+    The version waiting for a signature is always the plan's newest: if it stands at or
+    below `number`, it moves up past every version (see `plan_version_settle`).
+    """
+    plan = _lock_plan(plan.pk)
+    if number < 1:
+        _raise("number", "A version number is 1 or more.")
+    existing = plan.versions.filter(number=number).first()
+    if existing is not None and existing.is_signed:
+        _raise("number", f"Version {number} of this plan is signed already.")
+    problem = plan_content_problem(content)
+    if problem:
+        _raise("content", f"The plan as printed {problem}.")
+    signed = plan.versions.filter(signed_on__isnull=False)
+    earlier = signed.filter(number__lt=number).order_by("-number").first()
+    later = signed.filter(number__gt=number).order_by("number").first()
+    refuse(
+        signed_version_problems(
+            signed_on=signed_on,
+            developed_on=plan.developed_on,
+            on=today(plan.customer.office.time_zone),
+            earlier_signed=earlier.signed_on if earlier else None,
+            later_signed=later.signed_on if later else None,
+        )
+    )
+    top = plan.versions.aggregate(top=models.Max("number"))["top"] or 0
+    for waiting in plan.versions.filter(signed_on__isnull=True, number__lte=number):
+        waiting.number = max(top, number) + 1
+        waiting.save(update_fields=["number"])
+        top = waiting.number
+    version = PlanVersion.objects.create(
+        plan=plan, customer=plan.customer, number=number, content=content, created_by=created_by
+    )
+    # Created unsigned, then signed in one update: a signed row never changes again.
+    created_at = created_at or version.created_at
+    PlanVersion.objects.filter(pk=version.pk).update(
+        created_at=created_at,
+        content_changed_at=created_at,
+        printed_at=printed_at,
+        signed_on=signed_on,
+        signed_uploaded_by=recorded_by,
+        signed_uploaded_at=timezone.now(),
+    )
+    version.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def plan_version_settle(
+    *,
+    plan: Plan,
+    waiting_number: int | None,
+    needs_agreement: bool = True,
+    printed_at: datetime.datetime | None = None,
+    created_at: datetime.datetime | None = None,
+) -> None:
+    """After `plan_version_restore_signed`: the plan's version waiting for the customer's
+    signature is numbered `waiting_number`, after every signed version, and follows the
+    plan as before; with None, the newest signed version is the plan's own and nothing
+    waits, so the plan no longer needs the customer's agreement."""
+    plan = _lock_plan(plan.pk)
+    newest_signed = plan.versions.filter(signed_on__isnull=False).order_by("-number").first()
+    waiting = list(plan.versions.filter(signed_on__isnull=True).order_by("-number"))
+    if waiting_number is None:
+        if newest_signed is None:
+            _raise(
+                "signed_on",
+                "A plan keeps at least one version: give the version waiting for a signature "
+                "or a signed one.",
+            )
+        PlanVersion.objects.filter(pk__in=[v.pk for v in waiting]).delete()
+        plan.needs_agreement = False
+    else:
+        if newest_signed is not None and waiting_number <= newest_signed.number:
+            _raise(
+                "number",
+                f"The version waiting for a signature comes after every signed version "
+                f"(here after version {newest_signed.number}).",
+            )
+        if not waiting:  # settled before: the plan's own version starts again
+            waiting = [
+                PlanVersion.objects.create(
+                    plan=plan,
+                    customer=plan.customer,
+                    number=waiting_number,
+                    content=plan_snapshot(plan),
+                    created_by=plan.created_by,
+                )
+            ]
+        current, *older = waiting
+        PlanVersion.objects.filter(pk__in=[v.pk for v in older]).delete()
+        current.number = waiting_number
+        current.printed_at = printed_at
+        current.created_at = created_at or current.created_at
+        current.save(update_fields=["number", "printed_at", "created_at"])
+        plan.needs_agreement = needs_agreement
+    plan.save(update_fields=["needs_agreement"])
 
 
 def plan_meets_open_goal_rule(plan: Plan) -> bool:

@@ -1,7 +1,9 @@
 """The export in the import format: manage.py export_records DIR, and the round trip."""
 
 import csv
+import datetime
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,13 @@ from bulkdata.legacy_import import CUSTOMERS, FILES, PLANS, REVIEWS, SERVICES
 from casenotes.models import CaseNote
 from compliance.models import Alert
 from customers.models import Customer
-from plans.models import Assessment, Goal, Step
+from plans.models import Assessment, Goal, PlanVersion, Step
+from plans.services import goal_create
 from services.models import ServiceRecord
 from tests.conftest import World
 from tests.factories import make_plan
 from tests.test_import import case_file, run
+from tests.test_plans import sign
 
 AS_OF = "2026-11-20"
 
@@ -66,6 +70,17 @@ def case_files() -> dict[str, object]:
         "steps": sorted(
             (s.goal.statement, s.activity.code, s.start_on, s.status) for s in Step.objects.all()
         ),
+        # Signed versions as printed; the one waiting follows the plan, so only its number.
+        "versions": sorted(
+            (
+                key(v.customer),
+                v.number,
+                v.signed_on,
+                json.dumps(v.content, sort_keys=True) if v.signed_on else "",
+                v.plan.needs_agreement,
+            )
+            for v in PlanVersion.objects.select_related("customer", "plan")
+        ),
         "alerts": sorted(
             (key(a.customer), a.rule, a.state, a.due_on)
             for a in Alert.objects.filter(resolved_at__isnull=True).select_related("customer")
@@ -107,7 +122,14 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
     first, second = tmp_path / "first", tmp_path / "second"
     with pytest.raises(_Undo), transaction.atomic():
         # A case file entered in the product (no legacy ids) and one imported.
-        make_plan(world.customer_a, world.planner_a)
+        plan = make_plan(world.customer_a, world.planner_a)
+        # Version 1 signed with its scanned copy, then changed: version 2 waits.
+        sign(plan, world, day=datetime.date(2026, 10, 6))
+        goal_create(
+            plan=plan,
+            user=world.planner_a,
+            fields={"statement": "Pass the road test", "category": "career", "term": "short"},
+        )
         run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
         call_command("evaluate_compliance", "--as-of", AS_OF, stdout=io.StringIO())
         export(first)
@@ -121,8 +143,15 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
     assert "Imported." in out
     assert case_files() == before
     assert before["alerts"], "the round trip should carry some open alerts"
-    # The plan entered in the product, whose records have no legacy ids, is carried too.
+    # The plan entered in the product, whose records have no legacy ids, is carried too,
+    # with the version its customer signed (but not the scanned copy).
     assert ("Earn a forklift certificate", "300") in {s[:2] for s in before["steps"]}
+    ada = world.customer_a.customer_number
+    assert [v[:3] for v in before["versions"] if v[0] == ada] == [
+        (ada, 1, datetime.date(2026, 10, 6)),
+        (ada, 2, None),
+    ]
+    assert not PlanVersion.objects.get(customer__legacy_id=ada, number=1).signed_copy
     export(second)
     for name in FILES:
         assert read(first / name) == read(second / name), name
@@ -175,6 +204,8 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
     run(first, "--as-of", on)
 
     assert len(read(first / CUSTOMERS)) >= 150
+    signed = [v for v in before["versions"] if v[2] is not None]
+    assert signed and len(signed) < len(before["versions"]), "signed and waiting versions"
     assert case_files() == before
     export(second)
     for name in FILES:

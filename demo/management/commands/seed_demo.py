@@ -10,6 +10,7 @@ import random
 import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
@@ -32,10 +33,24 @@ from customers.models import (
 )
 from customers.services import customer_create
 from plans.models import AssessmentType
-from plans.services import assessment_create, goal_create, plan_create, step_save
+from plans.services import (
+    assessment_create,
+    goal_create,
+    plan_create,
+    plan_version_mark_printed,
+    plan_version_sign,
+    step_save,
+)
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
 
+# The scanned copy a demo customer signed: a one-page PDF saying what it stands for.
+DEMO_SIGNED_COPY = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 DEMO_PASSWORD = "demo-casemgmt-2026"  # noqa: S105 - printed for the demo; refused outside development
 
 FIRST = [
@@ -195,6 +210,20 @@ class Command(BaseCommand):
                         "due_on": start + datetime.timedelta(days=120),
                     },
                 )
+                # Most customers signed the printed plan within a few days; the rest
+                # have version 1 waiting. A draw of its own keeps the others unchanged.
+                signer = random.Random(f"sign-{customer.customer_number}")
+                if signer.random() < 0.7:
+                    version = plan.versions.get()
+                    plan_version_mark_printed(version)
+                    version.refresh_from_db()
+                    plan_version_sign(
+                        version=version,
+                        upload=SimpleUploadedFile("signed-plan.pdf", DEMO_SIGNED_COPY),
+                        signed_on=min(start + datetime.timedelta(days=signer.randint(0, 3)), now),
+                        uploaded_by=planner,
+                        max_mb=5,
+                    )
             # Services every few weeks, stopping at a varied point in the past.
             last = now - datetime.timedelta(days=rng.choice([3, 10, 20, 40, 62, 70, 80, 86]))
             day = start + datetime.timedelta(days=7)
