@@ -89,6 +89,12 @@ class Policy(models.Model):
     dollar_value_max = models.PositiveIntegerField(
         "Largest dollar value of one service or step", default=50_000, db_default=50_000
     )
+    attendance_counts_as_contact = models.BooleanField(
+        "Workshop attendance counts as two-way contact",
+        default=False,
+        db_default=False,
+        help_text="Off: contact for the 30-day rule means the career planner.",
+    )
     two_factor_for_every_role = models.BooleanField(
         "Every role signs in with a second factor",
         default=False,

@@ -31,6 +31,13 @@ _PLANNER = [
     "plans.change_plan",
     "plans.view_assessment",
     "plans.add_assessment",
+    # Scheduling customers into sessions and one-on-one appointments (SPEC 7).
+    "workshops.view_session",
+    "workshops.add_booking",
+    "workshops.change_booking",
+    "workshops.view_appointment",
+    "workshops.add_appointment",
+    "workshops.change_appointment",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -42,6 +49,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "services.reopen_servicerecord",
         "services.correct_any_servicerecord",
         "audit.view_audit",  # the audit trail of the customers of their offices
+        "workshops.add_session",
+        "workshops.change_session",
+        "workshops.amend_attendance",
+        "workshops.view_attendance_rates",
     ],
     # Trackers re-engage customers (SPEC 1): the contact card and the re-engagement lists,
     # and the notes of their own contacts and attempts; not the rest of the case file.
@@ -49,7 +60,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.view_customer",
         "casenotes.add_casenote",
     ],
-    FACILITATOR: [],
+    # Facilitators run their sessions: the rosters (names and customer numbers, SPEC 1),
+    # the attendance sheet, walk-ins found by name; never a customer's file.
+    FACILITATOR: [
+        "workshops.view_session",
+        "workshops.enter_attendance",
+    ],
     ADMINISTRATOR: ["*"],
 }
 
@@ -61,6 +77,7 @@ def sync_roles(**_: object) -> None:
     # Administrators remove a lost phone's authenticator app and read the two-step log.
     app_labels += ["otp_totp", "otp_static", "twofactor"]
     app_labels += ["audit"]  # the audit trail of every office
+    app_labels += ["workshops"]  # the workshop catalog
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         if codes == ["*"]:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "customers",
     "services",
     "plans",
+    "workshops",
     "casenotes",
     "compliance",
     "django_otp",
