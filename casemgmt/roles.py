@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_audit",  # the audit trail of the customers of their offices
         "workshops.add_session",
         "workshops.change_session",
+        "workshops.enter_attendance",  # when the facilitator is away
         "workshops.amend_attendance",
         "workshops.view_attendance_rates",
     ],
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     FACILITATOR: [
         "workshops.view_session",
         "workshops.enter_attendance",
+        "workshops.amend_attendance",  # their own sessions only: they see no other
     ],
     ADMINISTRATOR: ["*"],
 }

@@ -35,6 +35,7 @@ from casenotes.models import CaseNote
 from compliance.models import Alert, Rule, State
 from customers.models import Customer, Status
 from customers.selectors import customer_list_visible
+from workshops.selectors import FollowUp, follow_ups
 
 # The caseload the rates are taken of: everyone not yet exited or closed.
 ACTIVE_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
@@ -92,6 +93,7 @@ def offices_supervised_by(user: User) -> QuerySet[Office]:
 @dataclass
 class PlannerDashboard:
     alerts: list[Alert]
+    missed: list[FollowUp]  # no-shows and missed appointments nobody followed up
     due_this_week: list[Alert]
     no_contact: list[Alert]
     reviews_due: list[Alert]
@@ -126,6 +128,9 @@ def planner_dashboard(user: User, *, on: datetime.date | None = None) -> Planner
         active_caseload=customer_list_visible(user)
         .filter(career_planner=user, status__in=ACTIVE_STATUSES)
         .count(),
+        missed=follow_ups(
+            customer_list_visible(user).filter(career_planner=user), on=on or today()
+        ),
     )
 
 
@@ -437,6 +442,7 @@ class TrackerDashboard:
     reengage: list[Alert]  # day 60: soft exit due soon
     call: list[Alert]  # day 75: soft exit overdue
     soft_exited: list[Customer]  # day 90: soft-exited in the last 30 days
+    missed: list[FollowUp]  # no-shows and missed appointments nobody followed up
 
 
 def _last_two_way(customer_ref: str) -> Subquery:
@@ -508,4 +514,5 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
         reengage=[a for a in alerts if a.state == State.DUE_SOON],
         call=[a for a in alerts if a.state == State.OVERDUE],
         soft_exited=soft_exited,
+        missed=follow_ups(customer_list_visible(user), on=on or today()),
     )

@@ -26,6 +26,7 @@ from tests.conftest import World, client_for
 from tests.factories import certify
 from tests.hostile import FormField, as_post, form_fields
 from tests.test_permissions import MATRIX, _url
+from workshops.models import Appointment, Booking, Session
 
 NOW = datetime.datetime(2026, 11, 25, 15, 0, tzinfo=datetime.UTC)
 WRITTEN = [
@@ -40,6 +41,9 @@ WRITTEN = [
     EligibilityDocument,
     PlannedGap,
     SubmissionToken,
+    Session,
+    Booking,
+    Appointment,
 ]
 
 TEXT = {"a NUL byte": "Ann\x00e", "oversized text": "x" * 100_001}
@@ -139,6 +143,11 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "reason": "Waiting for the training start date",
         "starts_on": "2026-11-25",
         "ends_on": "2026-12-20",
+    },
+    "workshops:attendance": lambda w: {"action": "submit_all"},
+    "workshops:attendance_amend": lambda w: {
+        "attendance": "no_show",
+        "reason": "Signed in but left before the session started.",
     },
     "compliance:log_contact": lambda w: {
         "two_way": "no",

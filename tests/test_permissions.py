@@ -7,7 +7,7 @@ anonymous visitor is sent to sign in (302).
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from customers.models import DocumentType
 from customers.services import document_upload
@@ -16,6 +16,8 @@ from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
 from tests.conftest import World, client_for
 from tests.factories import make_plan
+from tests.workshop_factory import workshop_world
+from workshops.services import attendance_submit
 
 PERSONAS = [
     "anonymous",
@@ -113,7 +115,21 @@ ANY_STAFF = row(
     tracker=(200, 405),
 )
 
+# The attendance sheet and its amendment: the session's facilitator, the office's
+# supervisors and administrators (a planner schedules, but does not enter attendance).
+ATTENDANCE = row(
+    (LOGIN, LOGIN),
+    (403, 403),
+    (403, 403),
+    (200, 200),
+    (200, 200),
+    (200, 200),
+    tracker=NO_TRACKER,
+)
+
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
+    "workshops:attendance": ATTENDANCE,
+    "workshops:attendance_amend": ATTENDANCE,
     "home": ANY_STAFF,
     "healthz": row(
         (200, 405),
@@ -412,8 +428,47 @@ def _service_with_note(world: World) -> ServiceRecord:
     )
 
 
+# Which kwargs a workshops URL takes, tried in turn.
+WORKSHOP_KWARGS = [
+    ("session_pk", "booking_pk"),
+    ("pk", "appointment_pk"),
+    ("pk", "booking_pk"),
+    ("pk", "session_pk"),
+    ("session_pk",),
+    ("booking_pk",),
+    ("appointment_pk",),
+    ("pk",),
+    (),
+]
+
+
+def _workshop_url(name: str, world: World) -> str:
+    """Office A's session today with customer A booked (and marked attended, for the
+    amendment), and customer A's appointment tomorrow."""
+    ww = workshop_world(world)
+    booking = ww.booking
+    if name == "workshops:attendance_amend":
+        attendance_submit(
+            session=ww.session, user=world.facilitator, marks={world.customer_a.pk: "attended"}
+        )
+    values = {
+        "pk": world.customer_a.pk,
+        "session_pk": ww.session.pk,
+        "booking_pk": booking.pk,
+        "appointment_pk": ww.appointment.pk,
+    }
+    for names in WORKSHOP_KWARGS:
+        try:
+            return reverse(name, kwargs={n: values[n] for n in names})
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"{name}: give its kwargs in WORKSHOP_KWARGS")
+
+
 def _url(name: str, world: World) -> str:
     customer = world.customer_a
+    if name.startswith("workshops:"):
+        return _workshop_url(name, world)
     if name in ("services:detail", "services:close", "services:reopen", "services:correct"):
         record = _service_with_note(world)
         return reverse(name, kwargs={"pk": customer.pk, "service_pk": record.pk})

@@ -9,285 +9,991 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casemgmt', '0004_policy_attendance_counts_as_contact'),
-        ('customers', '0009_duplicate_checks'),
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('services', '0007_correct_any_permission'),
+        ("casemgmt", "0004_policy_attendance_counts_as_contact"),
+        ("customers", "0009_duplicate_checks"),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("services", "0007_correct_any_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='Date')),
-                ('starts_at', models.TimeField(verbose_name='Starts')),
-                ('ends_at', models.TimeField(verbose_name='Ends')),
-                ('purpose', models.CharField(max_length=200)),
-                ('place', models.CharField(blank=True, help_text='Where in the office, or leave empty.', max_length=200)),
-                ('meeting_link', models.URLField(blank=True, max_length=300, verbose_name='Virtual meeting link')),
-                ('what_to_bring', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('kept', 'Kept'), ('missed', 'Missed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('reason', models.CharField(blank=True, help_text='Why it was cancelled, rescheduled or missed.', max_length=200)),
-                ('booked_at', models.DateTimeField(auto_now_add=True)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by every change; an edit made from an older one is refused.')),
-                ('booked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='customers.customer')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casemgmt.office')),
-                ('with_user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments_held', to=settings.AUTH_USER_MODEL, verbose_name='With')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="Date")),
+                ("starts_at", models.TimeField(verbose_name="Starts")),
+                ("ends_at", models.TimeField(verbose_name="Ends")),
+                ("purpose", models.CharField(max_length=200)),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True, help_text="Where in the office, or leave empty.", max_length=200
+                    ),
+                ),
+                (
+                    "meeting_link",
+                    models.URLField(
+                        blank=True, max_length=300, verbose_name="Virtual meeting link"
+                    ),
+                ),
+                ("what_to_bring", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("kept", "Kept"),
+                            ("missed", "Missed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Why it was cancelled, rescheduled or missed.",
+                        max_length=200,
+                    ),
+                ),
+                ("booked_at", models.DateTimeField(auto_now_add=True)),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every change; an edit made from an older one is refused.",
+                    ),
+                ),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="casemgmt.office",
+                    ),
+                ),
+                (
+                    "with_user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments_held",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="With",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on', 'starts_at'],
+                "ordering": ["on", "starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='AppointmentEvent',
+            name="AppointmentEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('on', models.DateField(verbose_name='Date')),
-                ('starts_at', models.TimeField(verbose_name='Starts')),
-                ('ends_at', models.TimeField(verbose_name='Ends')),
-                ('purpose', models.CharField(max_length=200)),
-                ('place', models.CharField(blank=True, help_text='Where in the office, or leave empty.', max_length=200)),
-                ('meeting_link', models.URLField(blank=True, max_length=300, verbose_name='Virtual meeting link')),
-                ('what_to_bring', models.CharField(blank=True, max_length=300)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('kept', 'Kept'), ('missed', 'Missed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('reason', models.CharField(blank=True, help_text='Why it was cancelled, rescheduled or missed.', max_length=200)),
-                ('booked_at', models.DateTimeField(auto_now_add=True)),
-                ('status_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by every change; an edit made from an older one is refused.')),
-                ('booked_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='customers.customer')),
-                ('office', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='casemgmt.office')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='workshops.appointment')),
-                ('with_user', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='With')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("on", models.DateField(verbose_name="Date")),
+                ("starts_at", models.TimeField(verbose_name="Starts")),
+                ("ends_at", models.TimeField(verbose_name="Ends")),
+                ("purpose", models.CharField(max_length=200)),
+                (
+                    "place",
+                    models.CharField(
+                        blank=True, help_text="Where in the office, or leave empty.", max_length=200
+                    ),
+                ),
+                (
+                    "meeting_link",
+                    models.URLField(
+                        blank=True, max_length=300, verbose_name="Virtual meeting link"
+                    ),
+                ),
+                ("what_to_bring", models.CharField(blank=True, max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("kept", "Kept"),
+                            ("missed", "Missed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        help_text="Why it was cancelled, rescheduled or missed.",
+                        max_length=200,
+                    ),
+                ),
+                ("booked_at", models.DateTimeField(auto_now_add=True)),
+                ("status_changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every change; an edit made from an older one is refused.",
+                    ),
+                ),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="casemgmt.office",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="workshops.appointment",
+                    ),
+                ),
+                (
+                    "with_user",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="With",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('waiting', 'Waiting list'), ('cancelled', 'Cancelled')], default='booked', max_length=10)),
-                ('walk_in', models.BooleanField(default=False)),
-                ('booked_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(blank=True, help_text='Why it was cancelled or rescheduled.', max_length=200)),
-                ('attendance', models.CharField(blank=True, choices=[('attended', 'Attended'), ('no_show', 'No-show'), ('excused', 'Excused')], max_length=10)),
-                ('marked_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by every change; an edit made from an older one is refused.')),
-                ('booked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='customers.customer')),
-                ('marked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.servicerecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("waiting", "Waiting list"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                    ),
+                ),
+                ("walk_in", models.BooleanField(default=False)),
+                ("booked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, help_text="Why it was cancelled or rescheduled.", max_length=200
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("attended", "Attended"),
+                            ("no_show", "No-show"),
+                            ("excused", "Excused"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("marked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every change; an edit made from an older one is refused.",
+                    ),
+                ),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="services.servicerecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['booked_at', 'pk'],
+                "ordering": ["booked_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='Date')),
-                ('starts_at', models.TimeField(verbose_name='Starts')),
-                ('ends_at', models.TimeField(verbose_name='Ends')),
-                ('room', models.CharField(blank=True, max_length=120)),
-                ('meeting_link', models.URLField(blank=True, max_length=300, verbose_name='Virtual meeting link')),
-                ('capacity', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('cancel_reason', models.CharField(blank=True, max_length=200)),
-                ('series', models.UUIDField(blank=True, help_text='Sessions created together as a recurring series.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sheet_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by every change; an edit made from an older one is refused.')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('facilitator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilitated_sessions', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casemgmt.office')),
-                ('sheet_submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="Date")),
+                ("starts_at", models.TimeField(verbose_name="Starts")),
+                ("ends_at", models.TimeField(verbose_name="Ends")),
+                ("room", models.CharField(blank=True, max_length=120)),
+                (
+                    "meeting_link",
+                    models.URLField(
+                        blank=True, max_length=300, verbose_name="Virtual meeting link"
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "series",
+                    models.UUIDField(
+                        blank=True,
+                        help_text="Sessions created together as a recurring series.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sheet_submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every change; an edit made from an older one is refused.",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "facilitator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facilitated_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="casemgmt.office",
+                    ),
+                ),
+                (
+                    "sheet_submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on', 'starts_at'],
-                'permissions': [('enter_attendance', 'Can enter the attendance of their own sessions'), ('amend_attendance', 'Can amend the attendance of any session of their offices'), ('view_attendance_rates', 'Can see attendance and no-show rates')],
+                "ordering": ["on", "starts_at"],
+                "permissions": [
+                    ("enter_attendance", "Can enter the attendance of their own sessions"),
+                    (
+                        "amend_attendance",
+                        "Can amend the attendance of any session of their offices",
+                    ),
+                    ("view_attendance_rates", "Can see attendance and no-show rates"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BookingEvent',
+            name="BookingEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('booked', 'Booked'), ('waiting', 'Waiting list'), ('cancelled', 'Cancelled')], default='booked', max_length=10)),
-                ('walk_in', models.BooleanField(default=False)),
-                ('booked_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(blank=True, help_text='Why it was cancelled or rescheduled.', max_length=200)),
-                ('attendance', models.CharField(blank=True, choices=[('attended', 'Attended'), ('no_show', 'No-show'), ('excused', 'Excused')], max_length=10)),
-                ('marked_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by every change; an edit made from an older one is refused.')),
-                ('booked_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='customers.customer')),
-                ('marked_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='workshops.booking')),
-                ('service', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='services.servicerecord')),
-                ('session', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='workshops.session')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("booked", "Booked"),
+                            ("waiting", "Waiting list"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="booked",
+                        max_length=10,
+                    ),
+                ),
+                ("walk_in", models.BooleanField(default=False)),
+                ("booked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, help_text="Why it was cancelled or rescheduled.", max_length=200
+                    ),
+                ),
+                (
+                    "attendance",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("attended", "Attended"),
+                            ("no_show", "No-show"),
+                            ("excused", "Excused"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("marked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every change; an edit made from an older one is refused.",
+                    ),
+                ),
+                (
+                    "booked_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="workshops.booking",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="services.servicerecord",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="workshops.session",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='booking',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='workshops.session'),
+            model_name="booking",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="bookings",
+                to="workshops.session",
+            ),
         ),
         migrations.CreateModel(
-            name='Workshop',
+            name="Workshop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=160, unique=True)),
-                ('content', models.TextField(help_text="What the session covers and why: it becomes each attendee's case note.", verbose_name='Content and purpose')),
-                ('default_minutes', models.PositiveSmallIntegerField(default=90, verbose_name='Default length (minutes)')),
-                ('default_capacity', models.PositiveSmallIntegerField(default=20)),
-                ('programs', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('adult', 'WIOA Adult'), ('dw', 'Dislocated Worker'), ('youth', 'Youth')], max_length=12), blank=True, default=list, help_text='The programs whose customers may attend; none means every program.', size=None)),
-                ('active', models.BooleanField(default=True, help_text='Retired workshops are not scheduled.')),
-                ('activity', models.ForeignKey(help_text='The service of the matrix each attendance records (for example 201).', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.activity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, unique=True)),
+                (
+                    "content",
+                    models.TextField(
+                        help_text="What the session covers and why: it becomes each attendee's case note.",
+                        verbose_name="Content and purpose",
+                    ),
+                ),
+                (
+                    "default_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=90, verbose_name="Default length (minutes)"
+                    ),
+                ),
+                ("default_capacity", models.PositiveSmallIntegerField(default=20)),
+                (
+                    "programs",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("adult", "WIOA Adult"),
+                                ("dw", "Dislocated Worker"),
+                                ("youth", "Youth"),
+                            ],
+                            max_length=12,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="The programs whose customers may attend; none means every program.",
+                        size=None,
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Retired workshops are not scheduled."
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        help_text="The service of the matrix each attendance records (for example 201).",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="services.activity",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='SessionEvent',
+            name="SessionEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('on', models.DateField(verbose_name='Date')),
-                ('starts_at', models.TimeField(verbose_name='Starts')),
-                ('ends_at', models.TimeField(verbose_name='Ends')),
-                ('room', models.CharField(blank=True, max_length=120)),
-                ('meeting_link', models.URLField(blank=True, max_length=300, verbose_name='Virtual meeting link')),
-                ('capacity', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('cancel_reason', models.CharField(blank=True, max_length=200)),
-                ('series', models.UUIDField(blank=True, help_text='Sessions created together as a recurring series.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sheet_submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by every change; an edit made from an older one is refused.')),
-                ('created_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('facilitator', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('office', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='casemgmt.office')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='workshops.session')),
-                ('sheet_submitted_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workshop', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='workshops.workshop')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("on", models.DateField(verbose_name="Date")),
+                ("starts_at", models.TimeField(verbose_name="Starts")),
+                ("ends_at", models.TimeField(verbose_name="Ends")),
+                ("room", models.CharField(blank=True, max_length=120)),
+                (
+                    "meeting_link",
+                    models.URLField(
+                        blank=True, max_length=300, verbose_name="Virtual meeting link"
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("cancel_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "series",
+                    models.UUIDField(
+                        blank=True,
+                        help_text="Sessions created together as a recurring series.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sheet_submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lock_version",
+                    models.PositiveIntegerField(
+                        db_default=1,
+                        default=1,
+                        editable=False,
+                        help_text="Raised by every change; an edit made from an older one is refused.",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "facilitator",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="casemgmt.office",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="workshops.session",
+                    ),
+                ),
+                (
+                    "sheet_submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='session',
-            name='workshop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='workshops.workshop'),
+            model_name="session",
+            name="workshop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="workshops.workshop",
+            ),
         ),
         migrations.CreateModel(
-            name='WorkshopEvent',
+            name="WorkshopEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('title', models.CharField(max_length=160)),
-                ('content', models.TextField(help_text="What the session covers and why: it becomes each attendee's case note.", verbose_name='Content and purpose')),
-                ('default_minutes', models.PositiveSmallIntegerField(default=90, verbose_name='Default length (minutes)')),
-                ('default_capacity', models.PositiveSmallIntegerField(default=20)),
-                ('programs', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('adult', 'WIOA Adult'), ('dw', 'Dislocated Worker'), ('youth', 'Youth')], max_length=12), blank=True, default=list, help_text='The programs whose customers may attend; none means every program.', size=None)),
-                ('active', models.BooleanField(default=True, help_text='Retired workshops are not scheduled.')),
-                ('activity', models.ForeignKey(db_constraint=False, help_text='The service of the matrix each attendance records (for example 201).', on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='services.activity')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='workshops.workshop')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("title", models.CharField(max_length=160)),
+                (
+                    "content",
+                    models.TextField(
+                        help_text="What the session covers and why: it becomes each attendee's case note.",
+                        verbose_name="Content and purpose",
+                    ),
+                ),
+                (
+                    "default_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=90, verbose_name="Default length (minutes)"
+                    ),
+                ),
+                ("default_capacity", models.PositiveSmallIntegerField(default=20)),
+                (
+                    "programs",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("adult", "WIOA Adult"),
+                                ("dw", "Dislocated Worker"),
+                                ("youth", "Youth"),
+                            ],
+                            max_length=12,
+                        ),
+                        blank=True,
+                        default=list,
+                        help_text="The programs whose customers may attend; none means every program.",
+                        size=None,
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Retired workshops are not scheduled."
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        help_text="The service of the matrix each attendance records (for example 201).",
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="services.activity",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['customer', 'on'], name='appointment_customer_day'),
+            model_name="appointment",
+            index=models.Index(fields=["customer", "on"], name="appointment_customer_day"),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['office', 'status', 'on'], name='appointment_office_status'),
+            model_name="appointment",
+            index=models.Index(fields=["office", "status", "on"], name="appointment_office_status"),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='appointment_ends_after_start'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="appointment_ends_after_start",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='appointment',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "workshops_appointmentevent" ("booked_at", "booked_by_id", "customer_id", "ends_at", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "purpose", "reason", "starts_at", "status", "status_changed_at", "what_to_bring", "with_user_id") VALUES (NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."ends_at", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."place", NEW."purpose", NEW."reason", NEW."starts_at", NEW."status", NEW."status_changed_at", NEW."what_to_bring", NEW."with_user_id"); RETURN NULL;', hash='e25abab0a92b812f43287a8e9652d1c5a2a21bce', operation='INSERT', pgid='pgtrigger_insert_insert_3a8d8', table='workshops_appointment', when='AFTER')),
+            model_name="appointment",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "workshops_appointmentevent" ("booked_at", "booked_by_id", "customer_id", "ends_at", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "purpose", "reason", "starts_at", "status", "status_changed_at", "what_to_bring", "with_user_id") VALUES (NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."ends_at", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."place", NEW."purpose", NEW."reason", NEW."starts_at", NEW."status", NEW."status_changed_at", NEW."what_to_bring", NEW."with_user_id"); RETURN NULL;',
+                    hash="e25abab0a92b812f43287a8e9652d1c5a2a21bce",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_3a8d8",
+                    table="workshops_appointment",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='appointment',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "workshops_appointmentevent" ("booked_at", "booked_by_id", "customer_id", "ends_at", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "purpose", "reason", "starts_at", "status", "status_changed_at", "what_to_bring", "with_user_id") VALUES (NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."ends_at", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."purpose", NEW."reason", NEW."starts_at", NEW."status", NEW."status_changed_at", NEW."what_to_bring", NEW."with_user_id"); RETURN NULL;', hash='6ca1c00eb99305aa30351205da9ef2d0710ed64e', operation='UPDATE', pgid='pgtrigger_update_update_64b2d', table='workshops_appointment', when='AFTER')),
+            model_name="appointment",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "workshops_appointmentevent" ("booked_at", "booked_by_id", "customer_id", "ends_at", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "purpose", "reason", "starts_at", "status", "status_changed_at", "what_to_bring", "with_user_id") VALUES (NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."ends_at", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."purpose", NEW."reason", NEW."starts_at", NEW."status", NEW."status_changed_at", NEW."what_to_bring", NEW."with_user_id"); RETURN NULL;',
+                    hash="6ca1c00eb99305aa30351205da9ef2d0710ed64e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_64b2d",
+                    table="workshops_appointment",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['customer', 'status'], name='booking_customer_status'),
+            model_name="booking",
+            index=models.Index(fields=["customer", "status"], name="booking_customer_status"),
         ),
         migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.UniqueConstraint(fields=('session', 'customer'), name='one_booking_per_session'),
+            model_name="booking",
+            constraint=models.UniqueConstraint(
+                fields=("session", "customer"), name="one_booking_per_session"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='booking',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "workshops_bookingevent" ("attendance", "booked_at", "booked_by_id", "customer_id", "id", "lock_version", "marked_at", "marked_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "service_id", "session_id", "status", "walk_in") VALUES (NEW."attendance", NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."id", NEW."lock_version", NEW."marked_at", NEW."marked_by_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."service_id", NEW."session_id", NEW."status", NEW."walk_in"); RETURN NULL;', hash='9db70f33ad4370ad37ed1bd70dced094867ad16d', operation='INSERT', pgid='pgtrigger_insert_insert_38ba7', table='workshops_booking', when='AFTER')),
+            model_name="booking",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "workshops_bookingevent" ("attendance", "booked_at", "booked_by_id", "customer_id", "id", "lock_version", "marked_at", "marked_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "service_id", "session_id", "status", "walk_in") VALUES (NEW."attendance", NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."id", NEW."lock_version", NEW."marked_at", NEW."marked_by_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."service_id", NEW."session_id", NEW."status", NEW."walk_in"); RETURN NULL;',
+                    hash="9db70f33ad4370ad37ed1bd70dced094867ad16d",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_38ba7",
+                    table="workshops_booking",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='booking',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "workshops_bookingevent" ("attendance", "booked_at", "booked_by_id", "customer_id", "id", "lock_version", "marked_at", "marked_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "service_id", "session_id", "status", "walk_in") VALUES (NEW."attendance", NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."id", NEW."lock_version", NEW."marked_at", NEW."marked_by_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."service_id", NEW."session_id", NEW."status", NEW."walk_in"); RETURN NULL;', hash='acff818dcb2045dbb885d1558995dfde16031d14', operation='UPDATE', pgid='pgtrigger_update_update_9ee5b', table='workshops_booking', when='AFTER')),
+            model_name="booking",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "workshops_bookingevent" ("attendance", "booked_at", "booked_by_id", "customer_id", "id", "lock_version", "marked_at", "marked_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "service_id", "session_id", "status", "walk_in") VALUES (NEW."attendance", NEW."booked_at", NEW."booked_by_id", NEW."customer_id", NEW."id", NEW."lock_version", NEW."marked_at", NEW."marked_by_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."service_id", NEW."session_id", NEW."status", NEW."walk_in"); RETURN NULL;',
+                    hash="acff818dcb2045dbb885d1558995dfde16031d14",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_9ee5b",
+                    table="workshops_booking",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='workshop',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "workshops_workshopevent" ("active", "activity_id", "content", "default_capacity", "default_minutes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programs", "title") VALUES (NEW."active", NEW."activity_id", NEW."content", NEW."default_capacity", NEW."default_minutes", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."programs", NEW."title"); RETURN NULL;', hash='ad6726f3c6f6849c29c008a7254f3cf5efca7264', operation='INSERT', pgid='pgtrigger_insert_insert_4483b', table='workshops_workshop', when='AFTER')),
+            model_name="workshop",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "workshops_workshopevent" ("active", "activity_id", "content", "default_capacity", "default_minutes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programs", "title") VALUES (NEW."active", NEW."activity_id", NEW."content", NEW."default_capacity", NEW."default_minutes", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."programs", NEW."title"); RETURN NULL;',
+                    hash="ad6726f3c6f6849c29c008a7254f3cf5efca7264",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_4483b",
+                    table="workshops_workshop",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='workshop',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "workshops_workshopevent" ("active", "activity_id", "content", "default_capacity", "default_minutes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programs", "title") VALUES (NEW."active", NEW."activity_id", NEW."content", NEW."default_capacity", NEW."default_minutes", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."programs", NEW."title"); RETURN NULL;', hash='333d911f2cb1875cb7809e0227daa3bf8909159a', operation='UPDATE', pgid='pgtrigger_update_update_0272d', table='workshops_workshop', when='AFTER')),
+            model_name="workshop",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "workshops_workshopevent" ("active", "activity_id", "content", "default_capacity", "default_minutes", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "programs", "title") VALUES (NEW."active", NEW."activity_id", NEW."content", NEW."default_capacity", NEW."default_minutes", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."programs", NEW."title"); RETURN NULL;',
+                    hash="333d911f2cb1875cb7809e0227daa3bf8909159a",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_0272d",
+                    table="workshops_workshop",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['office', 'on'], name='session_office_day'),
+            model_name="session",
+            index=models.Index(fields=["office", "on"], name="session_office_day"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['facilitator', 'on'], name='session_facilitator_day'),
+            model_name="session",
+            index=models.Index(fields=["facilitator", "on"], name="session_facilitator_day"),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="session_ends_after_start",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='session',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "workshops_sessionevent" ("cancel_reason", "capacity", "created_at", "created_by_id", "ends_at", "facilitator_id", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "room", "series", "sheet_submitted_at", "sheet_submitted_by_id", "starts_at", "status", "workshop_id") VALUES (NEW."cancel_reason", NEW."capacity", NEW."created_at", NEW."created_by_id", NEW."ends_at", NEW."facilitator_id", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."room", NEW."series", NEW."sheet_submitted_at", NEW."sheet_submitted_by_id", NEW."starts_at", NEW."status", NEW."workshop_id"); RETURN NULL;', hash='53159c8c26322e9f7b6446625ba62812c2734f8c', operation='INSERT', pgid='pgtrigger_insert_insert_8c224', table='workshops_session', when='AFTER')),
+            model_name="session",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "workshops_sessionevent" ("cancel_reason", "capacity", "created_at", "created_by_id", "ends_at", "facilitator_id", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "room", "series", "sheet_submitted_at", "sheet_submitted_by_id", "starts_at", "status", "workshop_id") VALUES (NEW."cancel_reason", NEW."capacity", NEW."created_at", NEW."created_by_id", NEW."ends_at", NEW."facilitator_id", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."room", NEW."series", NEW."sheet_submitted_at", NEW."sheet_submitted_by_id", NEW."starts_at", NEW."status", NEW."workshop_id"); RETURN NULL;',
+                    hash="53159c8c26322e9f7b6446625ba62812c2734f8c",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_8c224",
+                    table="workshops_session",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='session',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "workshops_sessionevent" ("cancel_reason", "capacity", "created_at", "created_by_id", "ends_at", "facilitator_id", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "room", "series", "sheet_submitted_at", "sheet_submitted_by_id", "starts_at", "status", "workshop_id") VALUES (NEW."cancel_reason", NEW."capacity", NEW."created_at", NEW."created_by_id", NEW."ends_at", NEW."facilitator_id", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."room", NEW."series", NEW."sheet_submitted_at", NEW."sheet_submitted_by_id", NEW."starts_at", NEW."status", NEW."workshop_id"); RETURN NULL;', hash='ba7c04b8b3c6c6063aadd08a195e491978830abc', operation='UPDATE', pgid='pgtrigger_update_update_d07c8', table='workshops_session', when='AFTER')),
+            model_name="session",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "workshops_sessionevent" ("cancel_reason", "capacity", "created_at", "created_by_id", "ends_at", "facilitator_id", "id", "lock_version", "meeting_link", "office_id", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "room", "series", "sheet_submitted_at", "sheet_submitted_by_id", "starts_at", "status", "workshop_id") VALUES (NEW."cancel_reason", NEW."capacity", NEW."created_at", NEW."created_by_id", NEW."ends_at", NEW."facilitator_id", NEW."id", NEW."lock_version", NEW."meeting_link", NEW."office_id", NEW."on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."room", NEW."series", NEW."sheet_submitted_at", NEW."sheet_submitted_by_id", NEW."starts_at", NEW."status", NEW."workshop_id"); RETURN NULL;',
+                    hash="ba7c04b8b3c6c6063aadd08a195e491978830abc",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_d07c8",
+                    table="workshops_session",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
