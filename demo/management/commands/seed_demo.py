@@ -43,6 +43,8 @@ from plans.services import (
 )
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
+from workshops.models import Attendance, Booking, Session, Workshop
+from workshops.services import attendance_submit, booking_create, session_create
 
 # The scanned copy a demo customer signed: a one-page PDF saying what it stands for.
 DEMO_SIGNED_COPY = (
@@ -51,6 +53,26 @@ DEMO_SIGNED_COPY = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
+WORKSHOP_CATALOG = [
+    (
+        "Job Club",
+        "201",
+        "Weekly job club: customers shared leads, practised a 30-second introduction and "
+        "set job search goals for the week with the group.",
+    ),
+    (
+        "Resume Writing",
+        "201",
+        "Resume writing workshop: customers drafted a one-page resume, matched it to a "
+        "posting and learned how to explain gaps in work history.",
+    ),
+    (
+        "Interviewing Skills",
+        "201",
+        "Interviewing skills workshop: customers practised common questions in mock "
+        "interviews and prepared questions to ask the employer.",
+    ),
+]
 DEMO_PASSWORD = "demo-casemgmt-2026"  # noqa: S105 - printed for the demo; refused outside development
 
 FIRST = [
@@ -152,6 +174,8 @@ class Command(BaseCommand):
             created = self._customers(offices, staff, options["customers"], rng)
             if created:
                 self._case_files(rng)
+                self._workshops(offices, staff)
+                self._stamp_history()
         if created:
             result = evaluate()  # each customer on its office's day
             self.stdout.write(f"Compliance evaluated: {result.opened} open alerts.")
@@ -256,14 +280,81 @@ class Command(BaseCommand):
                     contact_method="phone",
                     two_way=True,
                 )
-        # Demo history was entered on its day, not today. Case notes are immutable; the
-        # demo generator alone rewrites their entry times, before anyone has read them.
+
+    def _stamp_history(self) -> None:
+        """Demo history was entered on its day, not today. Case notes are immutable; the
+        demo generator alone rewrites their entry times, before anyone has read them."""
         with pgtrigger.ignore("casenotes.CaseNote:case_note_is_immutable"):
             for model, date_field in ((ServiceRecord, "started_on"), (CaseNote, "contact_date")):
                 for pk, day in model.objects.values_list("pk", date_field):
                     stamp = datetime.datetime.combine(day, datetime.time(15), tzinfo=datetime.UTC)
                     model.objects.filter(pk=pk).update(entered_at=stamp, entered_late=False)
         ServiceRecord.objects.filter(closed_at__isnull=False).update(closed_at=F("entered_at"))
+
+    def _workshops(self, offices: dict[str, Office], staff: dict[str, User]) -> None:
+        """The catalog, two weekly series at Springfield (two weeks back, three ahead), the
+        office's participants with a plan booked in, and the attendance of the past
+        sessions entered, except the last one: the facilitator's sheet still to do."""
+        codes = {a.code: a for a in Activity.objects.filter(code__in=["201", "211"])}
+        catalog = {}
+        for title, code, content in WORKSHOP_CATALOG:
+            catalog[title], _ = Workshop.objects.get_or_create(
+                title=title,
+                defaults={"content": content, "activity": codes[code], "default_capacity": 12},
+            )
+        office = offices["SPR"]
+        now = today(office.time_zone)
+        monday = now - datetime.timedelta(days=now.weekday())
+        series = [
+            ("Job Club", monday - datetime.timedelta(weeks=2) + datetime.timedelta(days=1), 10),
+            (
+                "Resume Writing",
+                monday - datetime.timedelta(weeks=2) + datetime.timedelta(days=3),
+                14,
+            ),
+        ]
+        sessions = []
+        for title, first, hour in series:
+            sessions += session_create(
+                workshop=catalog[title],
+                office=office,
+                on=first,
+                starts_at=datetime.time(hour),
+                ends_at=datetime.time(hour + 1, 30),
+                facilitator=staff["facilitator"],
+                capacity=12,
+                room="Resource Room" if title == "Job Club" else "Classroom B",
+                created_by=staff["supervisor"],
+                weeks=5,
+            )
+        ready = list(
+            Customer.objects.filter(office=office, status=Status.PARTICIPANT, plan__isnull=False)
+            .select_related("office")
+            .order_by("customer_number")
+        )
+        past = [s for s in sessions if s.on < now]
+        last_past = max(past, key=lambda s: s.on) if past else None
+        for number, session in enumerate(sorted(sessions, key=lambda s: s.on)):
+            attendees = ready[number % 5 :: 5][:8]
+            for customer in attendees:
+                if session.on >= now:
+                    booking_create(session=session, customer=customer, booked_by=staff["planner"])
+                else:  # booked back then: history, written as it stands
+                    Booking.objects.create(
+                        session=session, customer=customer, booked_by=staff["planner"]
+                    )
+            if session.on < now and session != last_past and attendees:
+                marks = {
+                    c.pk: Attendance.NO_SHOW if i == 2 else Attendance.ATTENDED
+                    for i, c in enumerate(attendees)
+                }
+                attendance_submit(session=session, user=staff["facilitator"], marks=marks)
+                # Entered the afternoon of the session, as a facilitator would.
+                stamp = datetime.datetime.combine(
+                    session.on, datetime.time(21), tzinfo=datetime.UTC
+                )
+                Booking.objects.filter(session=session).update(marked_at=stamp)
+                Session.objects.filter(pk=session.pk).update(sheet_submitted_at=stamp)
 
     def _offices(self) -> dict[str, Office]:
         offices = {}
