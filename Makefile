@@ -40,6 +40,7 @@ test: $(VENV)/.installed deps-test lint
 # Timings on this machine; each command rewrites its own section of docs/performance.md.
 bench: $(VENV)/.installed deps-test
 	$(PY) manage.py bench_plan_pdf
+	$(PY) manage.py bench_attendance
 	CASEMGMT_DB_NAME=casemgmt_bench $(PY) manage.py bench_compliance
 
 stop-db:

@@ -14,7 +14,7 @@ from casemgmt.models import Office, Policy
 
 
 def entry_deadline_days(office: Office) -> int:
-    return Policy.for_region(office.region_id).entry_deadline_days
+    return Policy.for_office(office).entry_deadline_days
 
 
 def entry_date(office: Office, at: datetime.datetime) -> datetime.date:

@@ -114,6 +114,16 @@ class Policy(models.Model):
         """The region's policy, or the defaults when it has none."""
         return cls.objects.filter(region_id=region_id).first() or cls(region_id=region_id)
 
+    @classmethod
+    def for_office(cls, office: "Office") -> "Policy":
+        """The policy of the office's region, read once per office instance: a bulk path
+        (an attendance sheet) that shares one office object reads it once, not per row."""
+        cached = getattr(office, "_region_policy", None)
+        if cached is None or cached.region_id != office.region_id:
+            cached = cls.for_region(office.region_id)
+            office._region_policy = cached  # type: ignore[attr-defined]
+        return cached
+
 
 POLICY_DEFAULTS = {
     f.name: f.default

@@ -227,7 +227,7 @@ def service_amount_problems(draft: ServiceDraft, *, policy: Policy | None) -> li
     return amount_problems(
         hours=draft.weekly_hours,
         dollar_value=draft.dollar_value,
-        policy=policy or Policy.for_region(draft.customer.office.region_id),
+        policy=policy or Policy.for_office(draft.customer.office),
     )
 
 

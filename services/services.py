@@ -143,7 +143,8 @@ def service_record_create(
         closed_at=entered_at if ended_on else None,
         legacy_id=legacy_id,
     )
-    record.barriers.set(barriers)
+    if barriers:
+        record.barriers.set(barriers)
     if note is not None:
         casenote_create(
             customer=customer,

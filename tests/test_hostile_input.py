@@ -145,6 +145,23 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "ends_on": "2026-12-20",
     },
     "workshops:attendance": lambda w: {"action": "submit_all"},
+    "workshops:appointment_create": lambda w: {
+        "with_user": str(w.planner_a.pk),
+        "on": "2026-12-01",
+        "starts_at": "09:00",
+        "ends_at": "09:30",
+        "purpose": "Review the training application",
+        "place": "Desk 4",
+        "what_to_bring": "Photo ID",
+    },
+    "workshops:appointment_reschedule": lambda w: {
+        "on": "2026-11-30",
+        "starts_at": "10:00",
+        "ends_at": "10:30",
+        "reason": "The customer has a job interview",
+    },
+    "workshops:appointment_cancel": lambda w: {"reason": "The customer asked to cancel"},
+    "workshops:appointment_outcome": lambda w: {"status": "kept"},
     "workshops:attendance_amend": lambda w: {
         "attendance": "no_show",
         "reason": "Signed in but left before the session started.",

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from casemgmt.clock import today_for_office
 from customers.models import DocumentType
 from customers.services import document_upload
 from plans.services import plan_version_mark_printed, plan_version_sign
@@ -17,6 +18,7 @@ from services.services import NoteDraft, service_record_create
 from tests.conftest import World, client_for
 from tests.factories import make_plan
 from tests.workshop_factory import workshop_world
+from workshops.models import Appointment
 from workshops.services import attendance_submit
 
 PERSONAS = [
@@ -130,6 +132,12 @@ ATTENDANCE = row(
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "workshops:attendance": ATTENDANCE,
     "workshops:attendance_amend": ATTENDANCE,
+    "workshops:appointment_create": CUSTOMER_WRITE,
+    "workshops:appointment_reschedule": CUSTOMER_WRITE,
+    "workshops:appointment_cancel": CUSTOMER_WRITE,
+    "workshops:appointment_outcome": CUSTOMER_WRITE,
+    "workshops:appointment_card": CUSTOMER_READ,
+    "workshops:appointment_ics": CUSTOMER_READ,
     "home": ANY_STAFF,
     "healthz": row(
         (200, 405),
@@ -451,6 +459,8 @@ def _workshop_url(name: str, world: World) -> str:
         attendance_submit(
             session=ww.session, user=world.facilitator, marks={world.customer_a.pk: "attended"}
         )
+    if name == "workshops:appointment_outcome":  # kept or missed: on the day or after
+        Appointment.objects.filter(pk=ww.appointment.pk).update(on=today_for_office(world.office_a))
     values = {
         "pk": world.customer_a.pk,
         "session_pk": ww.session.pk,

@@ -308,7 +308,7 @@ def attendance_note(session: Session, *, facilitator: User) -> NoteDraft:
         f"{session.starts_at:%I:%M %p}-{session.ends_at:%I:%M %p} ({where}), "
         f"facilitated by {facilitator.get_full_name() or facilitator.username}."
     )
-    policy = Policy.for_region(session.office.region_id)
+    policy = Policy.for_office(session.office)
     return NoteDraft(
         subject=f"Workshop/{workshop.title}"[:200],
         body=body,
@@ -392,11 +392,15 @@ def attendance_submit(
             defaults={"status": BookingStatus.BOOKED, "walk_in": True, "booked_by": user},
         )
         if not _created:
+            # On the waiting list (or cancelled) but came: a walk-in takes the seat.
             booking.status = BookingStatus.BOOKED
-            booking.walk_in = booking.walk_in or True
+            booking.walk_in = True
             booking.save(update_fields=["status", "walk_in"])
         booking.customer = customer
         roster[customer.pk] = booking
+    for booking in roster.values():
+        if booking.customer.office_id == session.office_id:
+            booking.customer.office = session.office  # one office object: its policy read once
     rows: dict[int, list[str]] = {}
     for customer_id in roster:
         if marks.get(customer_id) not in Attendance.values:
@@ -419,9 +423,10 @@ def attendance_submit(
     for customer_id, booking in roster.items():
         mark = marks[customer_id]
         if mark == Attendance.ATTENDED:
+            # The rules refuse before anything is written, so one refusal leaves the
+            # transaction usable for the other rows' checks; the whole sheet is undone after.
             try:
-                with transaction.atomic():
-                    record = _record_attendance(session, booking.customer, user, note)
+                record = _record_attendance(session, booking.customer, user, note)
             except ValidationError as exc:
                 rows[customer_id] = _messages(exc)
                 continue

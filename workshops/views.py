@@ -79,6 +79,7 @@ def attendance_sheet(request: HttpRequest, session_pk: int) -> HttpResponse:
     walk_in_ids = [i for i in walk_in_ids if i in walk_ins]  # unknown ids drop silently
     found: list[Customer] = []
     row_errors: dict[int, list[str]] = {}
+    shown: dict[int, str] | None = None  # the marks as submitted, to show after a refusal
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"] or "submit"
         added, removed = form.cleaned_data["add"], form.cleaned_data["remove"]
@@ -103,6 +104,12 @@ def attendance_sheet(request: HttpRequest, session_pk: int) -> HttpResponse:
                 )
                 if not found:
                     messages.info(request, "Nobody of this office matches that name or number.")
+            else:
+                messages.info(
+                    request,
+                    "Nothing was saved yet: type a name or customer number to find a walk-in, "
+                    "or use a save button to save the sheet.",
+                )
         elif action in ("submit", "submit_all"):
             customer_ids = [b.customer_id for b in seated] + walk_in_ids
             marks, bad = sheet_marks(data, customer_ids)
@@ -128,8 +135,10 @@ def attendance_sheet(request: HttpRequest, session_pk: int) -> HttpResponse:
                         location=lambda _result: _sheet_url(session),
                     )
                 except SheetRefused as exc:
+                    # The sheet's own alert names the rows; every mark comes back as sent.
                     row_errors = exc.rows
-                    for message in exc.messages:
+                    shown = marks
+                    for message in exc.general:
                         messages.error(request, message)
                 except ValidationError as exc:
                     for message in exc.messages:
@@ -156,7 +165,9 @@ def attendance_sheet(request: HttpRequest, session_pk: int) -> HttpResponse:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    marks, _bad = sheet_marks(data, [b.customer_id for b in seated] + walk_in_ids)
+    if shown is None:
+        shown, _bad = sheet_marks(data, [b.customer_id for b in seated] + walk_in_ids)
+    marks = shown
     rows = [
         {
             "customer": b.customer,
@@ -204,7 +215,7 @@ def attendance_amend_view(request: HttpRequest, session_pk: int, booking_pk: int
     )
     form = AmendForm(
         request.POST or None,
-        initial={"attendance": booking.attendance, "lock_version": booking.lock_version},
+        initial={"lock_version": booking.lock_version},
     )
     conflict = None
     status = 200
