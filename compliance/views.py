@@ -34,6 +34,7 @@ from compliance.selectors import (
 )
 from customers.models import Status
 from customers.selectors import customer_get_visible, customer_list_visible
+from workshops.reports import facilitator_summary
 
 PAGE_SIZE = 25
 SUPERVISOR_PERMISSION = "customers.reassign_customer"
@@ -298,4 +299,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 )
                 .order_by("office__name", "career_planner__last_name")
             )
+    if user.has_perm("workshops.enter_attendance"):
+        summary = facilitator_summary(user)
+        # A supervisor who may enter a sheet sees the card only when they run sessions.
+        if (
+            summary["today"]
+            or summary["sheets_due"]
+            or not user.has_perm("customers.view_customer")
+        ):
+            context["facilitator_summary"] = summary
     return render(request, "home.html", context)

@@ -23,10 +23,11 @@ from customers.models import Customer, EligibilityDocument
 from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from services.models import Activity, ServiceRecord
 from tests.conftest import World, client_for
-from tests.factories import certify
+from tests.factories import certify, make_customer
 from tests.hostile import FormField, as_post, form_fields
 from tests.test_permissions import MATRIX, _url
-from workshops.models import Appointment, Booking, Session
+from tests.workshop_factory import make_session, make_workshop
+from workshops.models import Appointment, Booking, Session, Workshop
 
 NOW = datetime.datetime(2026, 11, 25, 15, 0, tzinfo=datetime.UTC)
 WRITTEN = [
@@ -145,6 +146,25 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "ends_on": "2026-12-20",
     },
     "workshops:attendance": lambda w: {"action": "submit_all"},
+    "workshops:session_create": lambda w: {
+        "workshop": str(Workshop.objects.get(title="Resume Writing").pk),
+        "office": str(w.office_a.pk),
+        "on": "2026-12-02",
+        "starts_at": "10:00",
+        "room": "Room 2",
+        "facilitator": str(w.facilitator.pk),
+        "weeks": "2",
+    },
+    "workshops:session_cancel": lambda w: {"reason": "The facilitator is ill"},
+    "workshops:booking_create": lambda w: {
+        "customer": Customer.objects.get(first_name="Walker").customer_number
+    },
+    "workshops:booking_cancel": lambda w: {"reason": "Started a new job"},
+    "workshops:booking_move": lambda w: {
+        "to": str(Session.objects.get(workshop__title="Job Club").pk),
+        "reason": "Has a job interview that day",
+    },
+    "workshops:customer_sessions": lambda w: {},  # the row's form carries the session
     "workshops:appointment_create": lambda w: {
         "with_user": str(w.planner_a.pk),
         "on": "2026-12-01",
@@ -281,6 +301,14 @@ def _hostile_cases(fields: dict[str, FormField]) -> list[tuple[str, str, str]]:
 
 def _prepare(name: str, world: World) -> None:
     customer = certify(world.customer_a)
+    if name in (
+        "workshops:booking_create",
+        "workshops:booking_move",
+        "workshops:customer_sessions",
+    ):
+        # A free customer and a second session (of its own workshop: titles are unique).
+        make_customer(office=world.office_a, planner=world.planner_a, first_name="Walker")
+        make_session(world, workshop=make_workshop("Job Club"), on=datetime.date(2026, 12, 2))
     if name == "plans:develop":
         from plans.models import AssessmentType
         from plans.services import assessment_create
