@@ -8,6 +8,12 @@ second export of the re-imported records gives the same files.
 Two kinds of record are not written where they were stored, because the importer makes
 them itself: the 205 (469) and note that developing a plan records go into `plans.csv`
 (`note_body`), and the notes of plan reviews into `plan_reviews.csv`.
+
+Workshop sessions are an office's calendar: those of the exported customers' offices
+are written, and any other session they are booked into. Sessions entered in the
+product get a legacy id made from the office code and their number,
+`<office code>-W<n>`. Bookings and appointments are the exported customers' own; an
+attended booking names the service its attendance recorded, which is in `services.csv`.
 """
 
 import csv
@@ -17,10 +23,12 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from bulkdata.legacy_import import (
+    APPOINTMENTS,
     ASSESSMENTS,
+    BOOKINGS,
     COLUMNS,
     CUSTOMERS,
     FILES,
@@ -30,6 +38,7 @@ from bulkdata.legacy_import import (
     PLANS,
     REVIEWS,
     SERVICES,
+    SESSIONS,
     STEPS,
     VERSIONS,
     review_subject,
@@ -41,6 +50,7 @@ from customers.pii import ssn_decrypt
 from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from plans.services import PLAN_FIELDS
 from services.models import ServiceRecord
+from workshops.models import Appointment, Booking, Session
 
 PLAN_SERVICE_CODES = ("205", "469")
 
@@ -54,6 +64,8 @@ def _cell(value: object) -> str:
         return value.isoformat(timespec="seconds")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
     if isinstance(value, Decimal):
         return str(value)
     return str(value)
@@ -72,7 +84,7 @@ def customer_key(customer: Customer) -> str:
 
 
 def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, int]:
-    """Write the ten files for `customers` into `directory`; the rows written per file."""
+    """Write the files of FILES for `customers` into `directory`; the rows written per file."""
     directory.mkdir(parents=True, exist_ok=True)
     customers = (
         customers.select_related("office", "career_planner", "created_by")
@@ -170,6 +182,7 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
     goals, steps = _goal_and_step_rows(plans, keys)
     rows[GOALS] = iter(goals)
     rows[STEPS] = iter(steps)
+    rows.update(_workshop_rows(customers, keys))
 
     written = {}
     for name in FILES:
@@ -371,3 +384,81 @@ def _goal_and_step_rows(
                 for step in goal.steps.all()
             ]
     return goals, steps
+
+
+def session_key(session: Session) -> str:
+    return session.legacy_id or f"{session.office.code}-W{session.pk}"
+
+
+def _workshop_rows(
+    customers: QuerySet[Customer], keys: dict[int, str]
+) -> dict[str, Iterator[dict[str, object]]]:
+    """Sessions at the customers' offices or with one of them booked, in date order; the
+    customers' bookings, session by session in the order they were made (the waiting list
+    keeps its order); their appointments."""
+    sessions = list(
+        Session.objects.filter(
+            Q(office__in=customers.values("office")) | Q(bookings__customer_id__in=keys)
+        )
+        .distinct()
+        .select_related("workshop", "office", "facilitator", "created_by")
+        .order_by("office__code", "on", "starts_at", "pk")
+    )
+    session_keys = {s.pk: session_key(s) for s in sessions}
+    order = {s.pk: number for number, s in enumerate(sessions)}
+    bookings = sorted(
+        Booking.objects.filter(customer_id__in=keys).select_related("booked_by", "service"),
+        key=lambda b: (order[b.session_id], b.booked_at, b.pk),
+    )
+    return {
+        SESSIONS: (
+            {
+                "legacy_id": session_keys[s.pk],
+                "workshop": s.workshop.title,
+                "office": s.office.code,
+                "on": s.on,
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
+                "room": s.room,
+                "meeting_link": s.meeting_link,
+                "facilitator": _user(s.facilitator),
+                "capacity": s.capacity,
+                "status": s.status,
+                "cancel_reason": s.cancel_reason,
+                "created_by": _user(s.created_by),
+            }
+            for s in sessions
+        ),
+        BOOKINGS: (
+            {
+                "session_legacy_id": session_keys[b.session_id],
+                "customer_legacy_id": keys[b.customer_id],
+                "status": b.status,
+                "walk_in": b.walk_in,
+                "attendance": b.attendance,
+                "service_legacy_id": _service_key(b.service, keys) if b.service else "",
+                "reason": b.reason,
+                "booked_by": _user(b.booked_by),
+            }
+            for b in bookings
+        ),
+        APPOINTMENTS: (
+            {
+                "customer_legacy_id": keys[a.customer_id],
+                "with": _user(a.with_user),
+                "on": a.on,
+                "starts_at": a.starts_at,
+                "ends_at": a.ends_at,
+                "purpose": a.purpose,
+                "place": a.place,
+                "meeting_link": a.meeting_link,
+                "what_to_bring": a.what_to_bring,
+                "status": a.status,
+                "reason": a.reason,
+                "booked_by": _user(a.booked_by),
+            }
+            for a in Appointment.objects.filter(customer_id__in=keys)
+            .select_related("with_user", "booked_by")
+            .order_by("customer__customer_number", "on", "starts_at", "pk")
+        ),
+    }

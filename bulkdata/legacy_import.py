@@ -1,11 +1,14 @@
 """Load a legacy system's case files from CSV: customers with their barriers and partner
-programs, assessments, services, case notes, plans with goals and steps, plan reviews
-and planned gaps.
+programs, assessments, services, case notes, plans with goals and steps, plan reviews,
+planned gaps, and the workshop sessions, bookings (with attendance) and appointments.
 
 The format is described in docs/import-format.md. Every row goes through the same
 service functions as the forms (`customer_create`, `service_record_create`,
 `casenote_create`, `plan_create`, `step_save`, `planned_gap_create`, ...), so the rules
-of the matrix, of eligibility and of plans apply unchanged.
+of the matrix, of eligibility and of plans apply unchanged. Workshop history is written
+as it stands through `workshops.history_import`, which keeps the rules of what is
+possible (an end after the start, a facilitator of the office, attendance recorded as a
+service) but not those of scheduling forward.
 
 All or nothing by default: one bad row and nothing is loaded. With `skip_invalid`
 the good rows are loaded, each in its own savepoint, and the bad ones are listed.
@@ -17,12 +20,13 @@ Problems name the file, the line and the legacy id, never a person's details: th
 values of personal columns are not repeated in any message.
 """
 
+import contextlib
 import csv
 import datetime
 import json
 import re
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -79,6 +83,17 @@ from plans.services import (
 )
 from services.models import Activity, CompletionStatus, Provider, Provides, ServiceRecord
 from services.services import NoteDraft, service_record_create
+from workshops.history_import import appointment_restore, booking_restore, session_restore
+from workshops.models import (
+    Appointment,
+    AppointmentStatus,
+    Attendance,
+    Booking,
+    BookingStatus,
+    Session,
+    SessionStatus,
+    Workshop,
+)
 
 CUSTOMERS = "customers.csv"
 SERVICES = "services.csv"
@@ -90,7 +105,24 @@ STEPS = "steps.csv"
 REVIEWS = "plan_reviews.csv"
 GAPS = "planned_gaps.csv"
 VERSIONS = "plan_versions.csv"
-FILES = (CUSTOMERS, ASSESSMENTS, SERVICES, NOTES, PLANS, GOALS, STEPS, REVIEWS, VERSIONS, GAPS)
+SESSIONS = "workshop_sessions.csv"
+BOOKINGS = "workshop_bookings.csv"
+APPOINTMENTS = "appointments.csv"
+FILES = (
+    CUSTOMERS,
+    ASSESSMENTS,
+    SERVICES,
+    NOTES,
+    PLANS,
+    GOALS,
+    STEPS,
+    REVIEWS,
+    VERSIONS,
+    GAPS,
+    SESSIONS,
+    BOOKINGS,
+    APPOINTMENTS,
+)
 
 # Column name -> required. Kept in step with docs/import-format.md (a test checks).
 COLUMNS: dict[str, dict[str, bool]] = {
@@ -230,6 +262,45 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "ends_on": True,
         "created_by": True,
     },
+    SESSIONS: {
+        "legacy_id": True,
+        "workshop": True,
+        "office": True,
+        "on": True,
+        "starts_at": True,
+        "ends_at": True,
+        "room": False,
+        "meeting_link": False,
+        "facilitator": True,
+        "capacity": True,
+        "status": False,
+        "cancel_reason": False,
+        "created_by": True,
+    },
+    BOOKINGS: {
+        "session_legacy_id": True,
+        "customer_legacy_id": True,
+        "status": False,
+        "walk_in": False,
+        "attendance": False,
+        "service_legacy_id": False,
+        "reason": False,
+        "booked_by": True,
+    },
+    APPOINTMENTS: {
+        "customer_legacy_id": True,
+        "with": True,
+        "on": True,
+        "starts_at": True,
+        "ends_at": True,
+        "purpose": True,
+        "place": False,
+        "meeting_link": False,
+        "what_to_bring": False,
+        "status": False,
+        "reason": False,
+        "booked_by": True,
+    },
 }
 
 # Columns whose values are about a person: never repeated in a message.
@@ -268,10 +339,14 @@ PERSONAL = {
     "description",
     "reason",
     "content",
+    "purpose",
+    "what_to_bring",
 }
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
 DATE_HINT = "use YYYY-MM-DD or MM/DD/YYYY"
+TIME_FORMAT = "%H:%M"
+TIME_HINT = "use HH:MM, 24-hour, for example 09:30 or 14:00"
 IMPORT_REASON = "Imported from legacy records"
 
 # Within one customer and one start and end date, record what other services need first.
@@ -474,6 +549,16 @@ class _Cells:
             self._bad(name, "is not a date", DATE_HINT)
         return day
 
+    def time(self, name: str) -> datetime.time | None:
+        value = self.raw(name)
+        if not value:
+            return None
+        try:
+            return datetime.datetime.strptime(value, TIME_FORMAT).time()
+        except ValueError:
+            self._bad(name, "is not a time", TIME_HINT)
+            return None
+
     def yes_no(self, name: str, default: bool | None = None) -> bool | None:
         value = self.raw(name).lower()
         if not value:
@@ -509,6 +594,16 @@ class _Cells:
             return None
         if not value.isdigit() or int(value) < 1 or len(value) > 9:
             self._bad(name, "is not a whole number of 1 or more")
+            return None
+        return int(value)
+
+    def count(self, name: str) -> int | None:
+        """A whole number of 0 or more; its range is the rule's to judge."""
+        value = self.raw(name)
+        if not value:
+            return None
+        if not value.isdigit() or len(value) > 9:
+            self._bad(name, "is not a whole number")
             return None
         return int(value)
 
@@ -558,6 +653,7 @@ class _Lookup:
         self._offices: dict[str, Office | None] = {}
         self._users: dict[str, User | None] = {}
         self._activities: dict[str, Activity | None] = {}
+        self._workshops: dict[str, Workshop] | None = None
         self._lists: dict[type[models.Model], dict[str, models.Model]] = {}
 
     @staticmethod
@@ -598,6 +694,23 @@ class _Lookup:
         if activity is None:
             row.fail(f"{name}: no activity of the service matrix has the code {code!r}")
         return activity
+
+    def workshop(self, row: _Row, name: str) -> Workshop | None:
+        """A catalog entry by its title (case does not matter), retired ones included."""
+        title = row.values.get(name, "")
+        if not title:
+            return None
+        if self._workshops is None:
+            self._workshops = {
+                w.title.lower(): w for w in Workshop.objects.select_related("activity")
+            }
+        workshop = self._workshops.get(title.lower())
+        if workshop is None:
+            row.fail(
+                f"{name}: {title!r} is not in the workshop catalog; an administrator adds it "
+                "first (administration pages, Workshops), then the sessions are imported"
+            )
+        return workshop
 
     def names(self, row: _Row, name: str, model: type[_R]) -> list[_R]:
         """A semicolon list of names from an administration list, retired entries included.
@@ -907,6 +1020,70 @@ def _parse_gap(row: _Row, lookup: _Lookup) -> None:
     row.data["key"] = (row.data["customer_legacy_id"], row.data["starts_on"], row.data["ends_on"])
 
 
+def _parse_session(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    row.data.update(
+        workshop=lookup.workshop(row, "workshop"),
+        office=lookup.office(row, "office"),
+        on=cells.date("on"),
+        starts_at=cells.time("starts_at"),
+        ends_at=cells.time("ends_at"),
+        room=cells.text("room", Session),
+        meeting_link=cells.text("meeting_link", Session),
+        facilitator=lookup.user(row, "facilitator"),
+        capacity=cells.count("capacity"),
+        status=cells.choice("status", SessionStatus.values, SessionStatus.SCHEDULED),
+        cancel_reason=cells.text("cancel_reason", Session),
+        created_by=lookup.user(row, "created_by"),
+    )
+    for name in ("workshop", "office", "facilitator", "created_by"):
+        cells.raw(name)
+
+
+def _parse_booking(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        session_legacy_id=cells.raw("session_legacy_id"),
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        status=cells.choice("status", BookingStatus.values, BookingStatus.BOOKED),
+        walk_in=cells.yes_no("walk_in", False),
+        attendance=cells.choice("attendance", Attendance.values),
+        service_legacy_id=cells.raw("service_legacy_id"),
+        reason=cells.text("reason", Booking),
+        booked_by=lookup.user(row, "booked_by"),
+    )
+    cells.raw("booked_by")
+    row.data["key"] = (row.data["session_legacy_id"], row.data["customer_legacy_id"])
+
+
+def _parse_appointment(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        with_user=lookup.user(row, "with"),
+        on=cells.date("on"),
+        starts_at=cells.time("starts_at"),
+        ends_at=cells.time("ends_at"),
+        purpose=cells.text("purpose", Appointment),
+        place=cells.text("place", Appointment),
+        meeting_link=cells.text("meeting_link", Appointment),
+        what_to_bring=cells.text("what_to_bring", Appointment),
+        status=cells.choice("status", AppointmentStatus.values, AppointmentStatus.SCHEDULED),
+        reason=cells.text("reason", Appointment),
+        booked_by=lookup.user(row, "booked_by"),
+    )
+    cells.raw("with")
+    cells.raw("booked_by")
+    row.data["key"] = (
+        row.data["customer_legacy_id"],
+        row.values.get("with", ""),
+        row.data["on"],
+        row.data["starts_at"],
+        row.data["status"],
+    )
+
+
 def _dedupe_keys(rows: list[_Row], what: str) -> None:
     """Rows without a legacy id are known by a natural key; the same key twice is refused."""
     first: dict[object, _Row] = {}
@@ -949,6 +1126,15 @@ def _describe(name: str, message: str) -> str:
     return message if name in ("__all__", "") else f"{name}: {message}"
 
 
+@contextlib.contextmanager
+def _columns(names: dict[str, str]) -> Iterator[None]:
+    """Refusals of a service function named by the file's columns, not the model's fields."""
+    try:
+        yield
+    except ValidationError as exc:
+        raise _RowError(*(_describe(names.get(n, n), m) for n, m in _messages(exc))) from None
+
+
 def _moment(
     given: tuple[datetime.datetime | datetime.date, bool] | None, office: Office
 ) -> datetime.datetime | None:
@@ -974,6 +1160,8 @@ class _Import:
         self.service_rows = _dedupe(rows[SERVICES])
         self.note_rows = _dedupe(rows[NOTES])
         self.goal_rows = _dedupe(rows[GOALS])
+        self.session_rows = _dedupe(rows[SESSIONS])
+        self.sessions: dict[str, Session] = {}
         self.goals: dict[str, Goal] = {}
         self.completing: list[tuple[_Row, Goal]] = []
         self.new_plans: set[int] = set()
@@ -989,6 +1177,9 @@ class _Import:
         ):
             self.customer_rows[customer.legacy_id].state = "existing"
             self.customers[customer.legacy_id] = customer
+        for session in Session.objects.filter(legacy_id__in=list(self.session_rows)):
+            self.session_rows[session.legacy_id].state = "existing"  # type: ignore[index]
+            self.sessions[session.legacy_id] = session  # type: ignore[index]
         for model, first in ((ServiceRecord, self.service_rows), (CaseNote, self.note_rows)):
             for legacy_id in model.objects.filter(legacy_id__in=list(first)).values_list(
                 "legacy_id", flat=True
@@ -1518,6 +1709,107 @@ class _Import:
             created_by=data["created_by"],  # type: ignore[arg-type]
         )
 
+    # Workshop sessions, their bookings with the attendance, and appointments: history
+    # as it stands (`workshops.history_import`). Sessions keep their legacy id; bookings
+    # and appointments are known again by a natural key.
+
+    def load_sessions(self) -> None:
+        for row in self.rows[SESSIONS]:
+            self.attempt(row, lambda row=row: self._session(row))
+
+    def _session(self, row: _Row) -> None:
+        data = row.data
+        self.sessions[row.legacy_id] = session_restore(
+            legacy_id=row.legacy_id,
+            workshop=data["workshop"],  # type: ignore[arg-type]
+            office=data["office"],  # type: ignore[arg-type]
+            on=data["on"],  # type: ignore[arg-type]
+            starts_at=data["starts_at"],  # type: ignore[arg-type]
+            ends_at=data["ends_at"],  # type: ignore[arg-type]
+            facilitator=data["facilitator"],  # type: ignore[arg-type]
+            capacity=data["capacity"],  # type: ignore[arg-type]
+            status=str(data["status"]),
+            created_by=data["created_by"],  # type: ignore[arg-type]
+            room=str(data["room"]),
+            meeting_link=str(data["meeting_link"]),
+            cancel_reason=str(data["cancel_reason"]),
+        )
+
+    def session(self, legacy_id: str) -> Session:
+        if legacy_id in self.sessions:
+            return self.sessions[legacy_id]
+        source = self.session_rows.get(legacy_id)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"session legacy id {legacy_id} was not imported (see {source.where})",
+                dependent=True,
+            )
+        session = Session.objects.filter(legacy_id=legacy_id).first()
+        if session is None:
+            raise _RowError(
+                f"session_legacy_id: no session has the legacy id {legacy_id!r} "
+                f"(not in {SESSIONS} and not imported before)"
+            )
+        self.sessions[legacy_id] = session
+        return session
+
+    def load_bookings(self) -> None:
+        for row in self.rows[BOOKINGS]:
+            self.attempt(row, lambda row=row: self._booking(row))
+
+    def _booking(self, row: _Row) -> None:
+        data = row.data
+        session = self.session(str(data["session_legacy_id"]))
+        customer = self.customer(str(data["customer_legacy_id"]))
+        if Booking.objects.filter(session=session, customer=customer).exists():
+            row.state = "existing"
+            return
+        service_legacy_id = str(data["service_legacy_id"])
+        service = self.service(service_legacy_id) if service_legacy_id else None
+        with _columns({"service": "service_legacy_id"}):
+            booking_restore(
+                session=session,
+                customer=customer,
+                status=str(data["status"]),
+                booked_by=data["booked_by"],  # type: ignore[arg-type]
+                walk_in=bool(data["walk_in"]),
+                attendance=str(data["attendance"]),
+                service=service,
+                reason=str(data["reason"]),
+            )
+
+    def load_appointments(self) -> None:
+        for row in self.rows[APPOINTMENTS]:
+            self.attempt(row, lambda row=row: self._appointment(row))
+
+    def _appointment(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        if Appointment.objects.filter(
+            customer=customer,
+            with_user=data["with_user"],
+            on=data["on"],
+            starts_at=data["starts_at"],
+            status=data["status"],
+        ).exists():
+            row.state = "existing"
+            return
+        with _columns({"with_user": "with"}):
+            appointment_restore(
+                customer=customer,
+                with_user=data["with_user"],  # type: ignore[arg-type]
+                on=data["on"],  # type: ignore[arg-type]
+                starts_at=data["starts_at"],  # type: ignore[arg-type]
+                ends_at=data["ends_at"],  # type: ignore[arg-type]
+                purpose=str(data["purpose"]),
+                status=str(data["status"]),
+                booked_by=data["booked_by"],  # type: ignore[arg-type]
+                place=str(data["place"]),
+                meeting_link=str(data["meeting_link"]),
+                what_to_bring=str(data["what_to_bring"]),
+                reason=str(data["reason"]),
+            )
+
 
 def review_subject(short_name: str) -> str:
     """The subject of the note `plan_review` writes: how a review is known again, here
@@ -1545,6 +1837,9 @@ PARSERS: dict[str, Callable[[_Row, _Lookup], None]] = {
     REVIEWS: _parse_review,
     VERSIONS: _parse_version,
     GAPS: _parse_gap,
+    SESSIONS: _parse_session,
+    BOOKINGS: _parse_booking,
+    APPOINTMENTS: _parse_appointment,
 }
 # What the natural key of a file without legacy ids names, for the report.
 KEYED = {
@@ -1555,6 +1850,8 @@ KEYED = {
     REVIEWS: "customer and review date",
     VERSIONS: "customer and version number",
     GAPS: "customer, start and end date",
+    BOOKINGS: "session and customer (a customer has one booking per session)",
+    APPOINTMENTS: "customer, staff member, date, start time and status",
 }
 
 
@@ -1599,6 +1896,9 @@ def import_records(
         run.load_reviews()
         run.load_versions()
         run.load_gaps()
+        run.load_sessions()
+        run.load_bookings()
+        run.load_appointments()
         run.load_statuses()
         for name in FILES:
             for row in rows[name]:

@@ -95,6 +95,18 @@ class Policy(models.Model):
         db_default=False,
         help_text="Off: contact for the 30-day rule means the career planner.",
     )
+    budget_review_max_days = models.PositiveSmallIntegerField(
+        "A purchase order needs a budget review at most this many days old",
+        default=180,
+        db_default=180,
+    )
+    po_approval_limit = models.DecimalField(
+        "Purchase orders above this amount need a supervisor's approval",
+        max_digits=10,
+        decimal_places=2,
+        default=500,
+        db_default=500,
+    )
     two_factor_for_every_role = models.BooleanField(
         "Every role signs in with a second factor",
         default=False,

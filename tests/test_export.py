@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,18 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bulkdata.export import export_records
-from bulkdata.legacy_import import CUSTOMERS, FILES, PLANS, REVIEWS, SERVICES
+from bulkdata.export import export_records, session_key
+from bulkdata.legacy_import import (
+    APPOINTMENTS,
+    BOOKINGS,
+    CUSTOMERS,
+    FILES,
+    PLANS,
+    REVIEWS,
+    SERVICES,
+    SESSIONS,
+)
+from casemgmt.clock import today_for_office
 from casenotes.models import CaseNote
 from compliance.models import Alert
 from customers.models import Customer
@@ -24,6 +35,14 @@ from tests.conftest import World
 from tests.factories import make_plan
 from tests.test_import import case_file, run
 from tests.test_plans import sign
+from tests.workshop_factory import book, make_session, make_workshop
+from workshops.models import Appointment, Attendance, Booking, Session
+from workshops.services import (
+    appointment_create,
+    appointment_set_status,
+    attendance_submit,
+    session_cancel,
+)
 
 AS_OF = "2026-11-20"
 
@@ -45,6 +64,12 @@ def read(path: Path) -> list[dict[str, str]]:
 
 def key(customer: Customer) -> str:
     return customer.legacy_id or customer.customer_number
+
+
+def service_key(record: ServiceRecord | None) -> str:
+    if record is None:
+        return ""
+    return record.legacy_id or f"{key(record.customer)}-S{record.pk}"
 
 
 def case_files() -> dict[str, object]:
@@ -85,7 +110,111 @@ def case_files() -> dict[str, object]:
             (key(a.customer), a.rule, a.state, a.due_on)
             for a in Alert.objects.filter(resolved_at__isnull=True).select_related("customer")
         ),
+        "sessions": sorted(
+            (
+                session_key(s),
+                s.workshop.title,
+                s.office.code,
+                s.on,
+                s.starts_at,
+                s.ends_at,
+                s.room,
+                s.meeting_link,
+                s.facilitator.username,
+                s.capacity,
+                s.status,
+                s.cancel_reason,
+                s.created_by.username,
+                s.is_submitted,
+            )
+            for s in Session.objects.select_related(
+                "workshop", "office", "facilitator", "created_by"
+            )
+        ),
+        # With the attendance and the very service it recorded.
+        "bookings": sorted(
+            (
+                session_key(b.session),
+                key(b.customer),
+                b.status,
+                b.walk_in,
+                b.attendance,
+                service_key(b.service),
+                b.reason,
+                b.booked_by.username,
+                b.marked_by is not None,
+            )
+            for b in Booking.objects.select_related(
+                "session__office", "customer", "service__customer", "booked_by", "marked_by"
+            )
+        ),
+        "appointments": sorted(
+            (
+                key(a.customer),
+                a.office.code,
+                a.with_user.username,
+                a.on,
+                a.starts_at,
+                a.ends_at,
+                a.purpose,
+                a.place,
+                a.meeting_link,
+                a.what_to_bring,
+                a.status,
+                a.reason,
+                a.booked_by.username,
+            )
+            for a in Appointment.objects.select_related(
+                "customer", "office", "with_user", "booked_by"
+            )
+        ),
     }
+
+
+def workshop_history(world: World) -> None:
+    """Entered in the product: today's session with its sheet in (Ada attended, Bea on
+    the waiting list), a cancelled session, an appointment missed and one ahead. Ada
+    needs her plan first (201 needs an IEP)."""
+    day = today_for_office(world.office_a)
+    held = make_session(world, on=day, capacity=1)
+    book(held, world.customer_a, world)
+    book(held, world.customer_b, world)  # the session is full: the waiting list
+    attendance_submit(
+        session=held, user=world.facilitator, marks={world.customer_a.pk: Attendance.ATTENDED}
+    )
+    cancelled = make_session(world, on=day + datetime.timedelta(days=14))
+    book(cancelled, world.customer_a, world)
+    session_cancel(
+        session=cancelled, reason="Facilitator away", user=world.supervisor_a, expected_version=None
+    )
+    missed, _warning = appointment_create(
+        customer=world.customer_a,
+        with_user=world.planner_a,
+        on=day - datetime.timedelta(days=3),
+        starts_at=datetime.time(9),
+        ends_at=datetime.time(9, 30),
+        purpose="Review the training application",
+        booked_by=world.planner_a,
+        place="Desk 4",
+    )
+    appointment_set_status(
+        appointment=missed,
+        status="missed",
+        reason="No answer at the door",
+        user=world.planner_a,
+        expected_version=None,
+    )
+    appointment_create(
+        customer=world.customer_b,
+        with_user=world.planner_b,
+        on=day + datetime.timedelta(days=2),
+        starts_at=datetime.time(14),
+        ends_at=datetime.time(14, 45),
+        purpose="Plan the job search",
+        booked_by=world.planner_b,
+        meeting_link="https://meet.example.org/abc",
+        what_to_bring="Photo ID",
+    )
 
 
 def test_it_writes_every_file_with_the_import_columns(world: World, tmp_path: Path):
@@ -120,6 +249,7 @@ def test_it_exports_only_the_offices_given(world: World, tmp_path: Path):
 
 def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, tmp_path: Path):
     first, second = tmp_path / "first", tmp_path / "second"
+    make_workshop()  # the catalog: the receiving installation keeps its own
     with pytest.raises(_Undo), transaction.atomic():
         # A case file entered in the product (no legacy ids) and one imported.
         plan = make_plan(world.customer_a, world.planner_a)
@@ -130,6 +260,7 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
             user=world.planner_a,
             fields={"statement": "Pass the road test", "category": "career", "term": "short"},
         )
+        workshop_history(world)
         run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
         call_command("evaluate_compliance", "--as-of", AS_OF, stdout=io.StringIO())
         export(first)
@@ -152,9 +283,48 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
         (ada, 2, None),
     ]
     assert not PlanVersion.objects.get(customer__legacy_id=ada, number=1).signed_copy
+    # The workshop history entered in the product: the sheet in, the attended booking
+    # linked to its 201, the waiting list, the cancelled session, the appointments.
+    assert sorted((b[1], b[2], b[4], b[5] != "") for b in before["bookings"]) == [
+        (ada, "booked", "attended", True),
+        (ada, "cancelled", "", False),
+        (world.customer_b.customer_number, "waiting", "", False),
+    ]
+    assert sorted(s[10] for s in before["sessions"]) == ["cancelled", "held"]
+    assert sorted(a[10] for a in before["appointments"]) == ["missed", "scheduled"]
     export(second)
     for name in FILES:
         assert read(first / name) == read(second / name), name
+
+
+def test_the_workshop_files_link_sessions_bookings_and_services(world: World, tmp_path: Path):
+    make_plan(world.customer_a, world.planner_a)
+    workshop_history(world)
+
+    export(tmp_path / "out", "--office", "A")
+
+    sessions = read(tmp_path / "out" / SESSIONS)
+    held = next(s for s in sessions if s["status"] == "held")
+    assert re.fullmatch(r"A-W\d+", held["legacy_id"])
+    assert (held["workshop"], held["starts_at"], held["ends_at"], held["facilitator"]) == (
+        "Resume Writing",
+        "10:00",
+        "11:30",
+        "facilitator",
+    )
+    # Only office A's customers: Ada's bookings, not Bea's place on the waiting list.
+    bookings = read(tmp_path / "out" / BOOKINGS)
+    attended = next(b for b in bookings if b["attendance"] == "attended")
+    assert attended["session_legacy_id"] == held["legacy_id"]
+    assert {b["customer_legacy_id"] for b in bookings} == {world.customer_a.customer_number}
+    [service] = [s for s in read(tmp_path / "out" / SERVICES) if s["activity"] == "201"]
+    assert attended["service_legacy_id"] == service["legacy_id"]
+    [appointment] = read(tmp_path / "out" / APPOINTMENTS)
+    assert (appointment["with"], appointment["status"], appointment["starts_at"]) == (
+        "planner_a",
+        "missed",
+        "09:00",
+    )
 
 
 def test_an_unknown_customer_number_is_refused(world: World, tmp_path: Path):
@@ -188,6 +358,7 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
     """The demo organisation, exported in the import format and imported into a database
     holding only its offices and staff, gives the same customers, records and alerts."""
     from casemgmt.clock import today
+    from demo.management.commands.seed_demo import WORKSHOP_CATALOG
     from demo.management.commands.seed_demo import Command as SeedDemo
 
     on = today().isoformat()  # the demo is seeded relative to today
@@ -200,12 +371,20 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
         raise _Undo
     seed = SeedDemo()
     seed._staff(seed._offices())  # the organisation a board brings its records into
+    for title, code, content in WORKSHOP_CATALOG:  # with its workshop catalog
+        make_workshop(title, code, content=content)
 
     run(first, "--as-of", on)
 
     assert len(read(first / CUSTOMERS)) >= 150
     signed = [v for v in before["versions"] if v[2] is not None]
     assert signed and len(signed) < len(before["versions"]), "signed and waiting versions"
+    # Held sessions with their sheets, the last one still to do, sessions ahead; the
+    # attended linked to their services, a no-show each.
+    assert {(s[10], s[13]) for s in before["sessions"]} == {("held", True), ("scheduled", False)}
+    marks = {b[4] for b in before["bookings"]}
+    assert {"attended", "no_show", ""} <= marks
+    assert all((b[4] == "attended") == (b[5] != "") for b in before["bookings"])
     assert case_files() == before
     export(second)
     for name in FILES:

@@ -95,6 +95,7 @@ class Session(models.Model):
     lock_version = models.PositiveIntegerField(
         default=1, db_default=1, editable=False, help_text=LOCK_HELP
     )
+    legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["on", "starts_at"]

@@ -66,3 +66,21 @@ def overlaps(
 ) -> bool:
     """Two times on the same day overlap when each starts before the other ends."""
     return a_start < b_end and b_start < a_end
+
+
+def end_time_problem(starts_at: datetime.time | None, ends_at: datetime.time | None) -> str | None:
+    """A session or appointment ends after it starts (the time rule of `schedule_problems`
+    on its own, for history, which keeps any date)."""
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        return "The end time must be after the start time."
+    return None
+
+
+def not_happened_problem(
+    on: datetime.date | None, *, today: datetime.date, what: str
+) -> str | None:
+    """Attendance, a kept or a missed appointment are recorded on the day or after: a
+    date still ahead cannot carry them."""
+    if on is not None and on > today:
+        return f"This {what} has not happened yet ({on:%m/%d/%Y} is after today)."
+    return None

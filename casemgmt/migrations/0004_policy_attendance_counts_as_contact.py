@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casemgmt', '0003_policy_limits'),
+        ("casemgmt", "0003_policy_limits"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='policy',
-            name='attendance_counts_as_contact',
-            field=models.BooleanField(db_default=False, default=False, help_text='Off: contact for the 30-day rule means the career planner.', verbose_name='Workshop attendance counts as two-way contact'),
+            model_name="policy",
+            name="attendance_counts_as_contact",
+            field=models.BooleanField(
+                db_default=False,
+                default=False,
+                help_text="Off: contact for the 30-day rule means the career planner.",
+                verbose_name="Workshop attendance counts as two-way contact",
+            ),
         ),
     ]
