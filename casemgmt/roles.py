@@ -38,6 +38,15 @@ _PLANNER = [
     "workshops.view_appointment",
     "workshops.add_appointment",
     "workshops.change_appointment",
+    # Supportive services (SPEC 6): the budget review, the referral first, then the PO.
+    "supportive.view_budgetreview",
+    "supportive.add_budgetreview",
+    "supportive.view_referral",
+    "supportive.add_referral",
+    "supportive.change_referral",
+    "supportive.view_purchaseorder",
+    "supportive.add_purchaseorder",
+    "supportive.issue_purchaseorder",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -54,6 +63,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "workshops.enter_attendance",  # when the facilitator is away
         "workshops.amend_attendance",
         "workshops.view_attendance_rates",
+        "supportive.approve_purchaseorder",
+        "supportive.void_purchaseorder",
+        "supportive.pay_purchaseorder",
+        "supportive.view_supportive_money",
     ],
     # Trackers re-engage customers (SPEC 1): the contact card and the re-engagement lists,
     # and the notes of their own contacts and attempts; not the rest of the case file.
@@ -80,6 +93,7 @@ def sync_roles(**_: object) -> None:
     app_labels += ["otp_totp", "otp_static", "twofactor"]
     app_labels += ["audit"]  # the audit trail of every office
     app_labels += ["workshops"]  # the workshop catalog
+    app_labels += ["supportive"]  # vendors, caps
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         if codes == ["*"]:

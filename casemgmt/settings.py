@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "workshops",
     "casenotes",
     "compliance",
+    "supportive",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupportiveConfig(AppConfig):
+    name = "supportive"
+    verbose_name = "Supportive services"
