@@ -6,6 +6,7 @@ Run again, it changes nothing that exists.
 
 import datetime
 import random
+from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
@@ -43,6 +44,15 @@ from plans.services import (
 )
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
+from supportive.models import ReferralOutcome, SupportiveCap, Vendor
+from supportive.services import (
+    budget_review_create,
+    po_create,
+    po_issue,
+    po_pay,
+    po_request_approval,
+    referral_create,
+)
 from workshops.models import Attendance, Booking, Session, Workshop
 from workshops.services import attendance_submit, booking_create, session_create
 
@@ -72,6 +82,40 @@ WORKSHOP_CATALOG = [
         "Interviewing skills workshop: customers practised common questions in mock "
         "interviews and prepared questions to ask the employer.",
     ),
+]
+DEMO_VENDORS = [
+    ("Metro Transit", "928 S 9th St, Springfield, IL 62703", "(217) 555-0110", ["transportation"]),
+    (
+        "Sunrise Child Care",
+        "1400 W Jefferson St, Springfield, IL 62702",
+        "(217) 555-0121",
+        ["childcare"],
+    ),
+    (
+        "Work Gear Outlet",
+        "2301 Dirksen Pkwy, Springfield, IL 62703",
+        "(217) 555-0132",
+        ["tools", "uniforms"],
+    ),
+    (
+        "Capital Family Clinic",
+        "800 N Rutledge St, Springfield, IL 62702",
+        "(217) 555-0143",
+        ["medical"],
+    ),
+    ("Prairie Legal Aid", "200 S 2nd St, Springfield, IL 62701", "(217) 555-0154", ["legal"]),
+]
+# Type ('' for the total), the most one customer may receive in a program year, and
+# whether the community referral is waived (no organisation offers it).
+DEMO_CAPS = [
+    ("", "3000.00", False),
+    ("transportation", "600.00", False),
+    ("childcare", "1500.00", False),
+    ("medical", "500.00", False),
+    ("tools", "500.00", True),
+    ("uniforms", "300.00", True),
+    ("legal", "800.00", False),
+    ("other", "250.00", False),
 ]
 DEMO_PASSWORD = "demo-casemgmt-2026"  # noqa: S105 - printed for the demo; refused outside development
 
@@ -175,6 +219,7 @@ class Command(BaseCommand):
             if created:
                 self._case_files(rng)
                 self._workshops(offices, staff)
+                self._supportive(offices, staff)
                 self._stamp_history()
         if created:
             result = evaluate()  # each customer on its office's day
@@ -290,6 +335,94 @@ class Command(BaseCommand):
                     stamp = datetime.datetime.combine(day, datetime.time(15), tzinfo=datetime.UTC)
                     model.objects.filter(pk=pk).update(entered_at=stamp, entered_late=False)
         ServiceRecord.objects.filter(closed_at__isnull=False).update(closed_at=F("entered_at"))
+
+    def _supportive(self, offices: dict[str, Office], staff: dict[str, User]) -> None:
+        """Vendors, each region's caps, and at Springfield a few customers in training
+        with a budget review and a referral: one purchase order paid, one issued, one
+        awaiting the supervisor's approval and one draft."""
+        for name, address, phone, types in DEMO_VENDORS:
+            Vendor.objects.get_or_create(
+                name=name, defaults={"address": address, "phone": phone, "supportive_types": types}
+            )
+        for region in Region.objects.filter(offices__in=offices.values()).distinct():
+            for supportive_type, amount, waived in DEMO_CAPS:
+                SupportiveCap.objects.get_or_create(
+                    region=region,
+                    supportive_type=supportive_type,
+                    defaults={"amount": Decimal(amount), "referral_waived": waived},
+                )
+        office = offices["SPR"]
+        now = today(office.time_zone)
+        planner = staff["planner"]
+        training = Activity.objects.get(code="300")
+        customers = list(
+            Customer.objects.filter(
+                office=office, career_planner=planner, status=Status.PARTICIPANT, plan__isnull=False
+            ).order_by("customer_number")[:4]
+        )
+        barrier = Barrier.objects.order_by("pk").first()
+        metro = Vendor.objects.get(name="Metro Transit")
+        for n, customer in enumerate(customers):
+            supports = service_record_create(
+                customer=customer,
+                activity=training,
+                started_on=now - datetime.timedelta(days=14),
+                entered_by=planner,
+                provider="outside",
+                provider_name="Lincoln Land Community College",
+                weekly_hours=Decimal("20"),
+            )
+            budget_review_create(
+                customer=customer,
+                reviewed_on=now - datetime.timedelta(days=10),
+                amounts={
+                    "income_wages": Decimal("640.00"),
+                    "income_benefits": Decimal("280.00"),
+                    "expense_housing": Decimal("725.00"),
+                    "expense_utilities": Decimal("140.00"),
+                    "expense_food": Decimal("260.00"),
+                    "expense_transportation": Decimal("95.00"),
+                },
+                notes="Reviewed with the customer at the start of training.",
+                created_by=planner,
+            )
+            referral = referral_create(
+                customer=customer,
+                supportive_type="transportation",
+                barrier=barrier,
+                organisation="Sangamon County Community Action",
+                referred_on=now - datetime.timedelta(days=9),
+                outcome=ReferralOutcome.COULD_NOT_HELP,
+                created_by=planner,
+            )
+            po = po_create(
+                customer=customer,
+                vendor=metro,
+                supportive_type="transportation",
+                item="31-day bus pass" if n != 2 else "Bus passes for the training term",
+                quantity=1 if n != 2 else 4,
+                unit_price=Decimal("62.00") if n != 2 else Decimal("135.00"),
+                card_number=f"SMTD-{40210 + n}" if n != 2 else "",
+                barrier=barrier,
+                supports=supports,
+                funding_program="adult" if "adult" in customer.programs else customer.programs[0],
+                referral=referral,
+                justification="Bus fare to reach the training every weekday.",
+                created_by=planner,
+            )
+            if n == 0 or n == 1:
+                po = po_issue(po=po, user=planner, expected_version=None)
+            if n == 0:
+                po_pay(
+                    po=po,
+                    paid_on=now,
+                    invoice_number="SMTD-INV-2291",
+                    amount_paid=Decimal("62.00"),
+                    user=staff["supervisor"],
+                    expected_version=None,
+                )
+            if n == 2:
+                po_request_approval(po=po, user=planner, expected_version=None)
 
     def _workshops(self, offices: dict[str, Office], staff: dict[str, User]) -> None:
         """The catalog, two weekly series at Springfield (two weeks back, three ahead), the
