@@ -106,6 +106,8 @@ def session_cancel(
         refuse([("reason", "Say why the session is cancelled; the customers' planners see it.")])
     if session.is_submitted:
         refuse([("reason", "The attendance of this session is in; it cannot be cancelled.")])
+    if session.status == SessionStatus.CANCELLED:
+        refuse([("reason", f"This session was cancelled already: {session.cancel_reason}")])
     session.status = SessionStatus.CANCELLED
     session.cancel_reason = reason.strip()
     bump(session)
