@@ -7,6 +7,7 @@ from django import forms
 from django.db import models
 
 from casemgmt.access import staff_visible_to
+from casemgmt.clock import today
 from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
 from casemgmt.models import User
@@ -14,6 +15,7 @@ from casemgmt.once import OnceFormMixin
 from customers.forms import DateInput, name_the_limits
 from customers.models import Customer
 from workshops.models import Appointment, AppointmentStatus
+from workshops.rules import schedule_problems
 
 # The service stores "Rescheduled: <reason>" in a 200-character column.
 RESCHEDULE_REASON_MAX_CHARS = 180
@@ -102,13 +104,31 @@ class AppointmentForm(OnceFormMixin, InputModelForm):
             "what_to_bring",
         )
 
+    def clean(self) -> dict[str, object]:
+        return _times_in_order(self, super().clean())
+
     def values(self) -> dict[str, object]:
         """What was entered for the model's fields (not the token)."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+def _times_in_order(form: forms.Form, data: dict[str, object]) -> dict[str, object]:
+    """The end after the start, said on the first submission with the other problems."""
+    for name, message in schedule_problems(
+        on=None,
+        starts_at=data.get("starts_at"),  # type: ignore[arg-type]
+        ends_at=data.get("ends_at"),  # type: ignore[arg-type]
+        today=today(),
+    ):
+        form.add_error(name, message)
+    return data
+
+
 class RescheduleForm(VersionedFormMixin, InputModelForm):
     """Moves the appointment to another day or time, with the reason."""
+
+    def clean(self) -> dict[str, object]:
+        return _times_in_order(self, super().clean())
 
     reason = forms.CharField(
         max_length=RESCHEDULE_REASON_MAX_CHARS,

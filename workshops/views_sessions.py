@@ -139,7 +139,11 @@ def _booked_messages(request: HttpRequest, submission: Submission[Booked]) -> No
 def session_list(request: HttpRequest) -> HttpResponse:
     """Sessions from two weeks back on, by date, with their seats: one query a page."""
     offices = offices_visible_to(request.user)
-    form = SessionFilterForm(request.GET or None, offices=offices)
+    form = SessionFilterForm(
+        request.GET or None,
+        offices=offices,
+        initial={"start": today() - datetime.timedelta(days=LIST_DAYS_BACK)},
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if form.is_bound and (form.errors.get("office") or form.errors.get("workshop")):
         raise Http404("No such office or workshop.")
