@@ -14,14 +14,15 @@ from collections.abc import Callable
 import pghistory.models
 import pytest
 import time_machine
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from casemgmt.models import SubmissionToken
 from casenotes.models import CaseNote
 from compliance.models import PlannedGap
-from customers.models import Customer, EligibilityDocument
+from customers.models import Barrier, Customer, EligibilityDocument
 from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from services.models import Activity, ServiceRecord
+from supportive.models import BudgetReview, PurchaseOrder, Referral, Vendor
 from tests.conftest import World, client_for
 from tests.factories import certify, make_customer
 from tests.hostile import FormField, as_post, form_fields
@@ -45,6 +46,9 @@ WRITTEN = [
     Session,
     Booking,
     Appointment,
+    BudgetReview,
+    Referral,
+    PurchaseOrder,
 ]
 
 TEXT = {"a NUL byte": "Ann\x00e", "oversized text": "x" * 100_001}
@@ -146,6 +150,41 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "ends_on": "2026-12-20",
     },
     "workshops:attendance": lambda w: {"action": "submit_all"},
+    "supportive:budget_create": lambda w: {
+        "reviewed_on": "2026-11-20",
+        "income_wages": "1250.00",
+        "expense_housing": "950.00",
+        "notes": "Rent is due on the 1st.",
+    },
+    "supportive:referral_create": lambda w: {
+        "supportive_type": "transportation",
+        "barrier": str(Barrier.objects.filter(active=True).first().pk),
+        "organisation": "Sangamon County Community Action",
+        "referred_on": "2026-11-20",
+        "outcome": "pending",
+    },
+    "supportive:referral_outcome": lambda w: {"outcome": "could_not_help"},
+    "supportive:po_create": lambda w: {
+        "supportive_type": "transportation",
+        "vendor": str(Vendor.objects.get(name="Metro Transit").pk),
+        "item": "Monthly bus pass",
+        "quantity": "1",
+        "unit_price": "75.00",
+        "barrier": str(Barrier.objects.order_by("pk").first().pk),
+        "supports": str(ServiceRecord.objects.get(customer=w.customer_a, activity__code="300").pk),
+        "funding_program": "adult",
+        "referral": str(Referral.objects.get(customer=w.customer_a).pk),
+        "justification": "Bus pass to reach the training every day.",
+    },
+    "supportive:po_request_approval": lambda w: {},
+    "supportive:po_approve": lambda w: {},
+    "supportive:po_issue": lambda w: {},
+    "supportive:po_pay": lambda w: {
+        "paid_on": "2026-11-25",
+        "invoice_number": "INV-5521",
+        "amount_paid": "75.00",
+    },
+    "supportive:po_void": lambda w: {"reason": "The customer found a ride"},
     "workshops:session_create": lambda w: {
         "workshop": str(Workshop.objects.get(title="Resume Writing").pk),
         "office": str(w.office_a.pk),
@@ -193,6 +232,13 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
     },
 }
 
+PO_ACTIONS = {
+    "supportive:po_request_approval",
+    "supportive:po_approve",
+    "supportive:po_issue",
+    "supportive:po_pay",
+    "supportive:po_void",
+}
 # Search forms save nothing; they must still never fail on hostile text.
 SEARCH_ONLY = {"customers:list", "casenotes:list", "audit:list", "audit:export"}
 # Forms whose valid post needs a file upload, which this sweep does not build; their
@@ -236,6 +282,8 @@ def _page_and_action(name: str, world: World) -> tuple[str, str, str]:
         url = reverse(name, kwargs={"pk": world.customer_a.pk, "service_pk": training.pk})
         return url, url, url
     url = _url(name, world)
+    if name in PO_ACTIONS:  # the action forms are on the purchase order's page
+        return reverse("supportive:po_detail", kwargs=resolve(url).kwargs), url, url
     if name == "compliance:log_contact":
         return reverse("compliance:tracker"), url, url
     if name == "audit:export":

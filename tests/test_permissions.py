@@ -15,8 +15,10 @@ from customers.services import document_upload
 from plans.services import plan_version_mark_printed, plan_version_sign
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
+from supportive.services import po_issue, po_request_approval
 from tests.conftest import World, client_for
 from tests.factories import make_plan
+from tests.supportive_factory import budget, draft, ready_for_po, referral
 from tests.workshop_factory import workshop_world
 from workshops.models import Appointment
 from workshops.services import attendance_submit
@@ -129,7 +131,46 @@ ATTENDANCE = row(
     tracker=NO_TRACKER,
 )
 
+# Purchase-order actions: POST only, each posted with the version the PO's page showed.
+PO_ACTION = row(
+    (LOGIN, LOGIN),
+    (405, 200),
+    (405, 404),
+    (405, 200),
+    (405, 403),
+    (405, 200),
+    tracker=(405, 403),
+)
+# A supervisor's action on a PO: the permission is checked before the customer is read.
+PO_SUPERVISOR_ACTION = row(
+    (LOGIN, LOGIN),
+    (405, 403),
+    (405, 403),
+    (405, 200),
+    (405, 403),
+    (405, 200),
+    tracker=(405, 403),
+    vetrep=(405, 403),
+)
+
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
+    "supportive:customer": CUSTOMER_READ,
+    "supportive:budget_create": CUSTOMER_WRITE,
+    "supportive:budget_detail": CUSTOMER_READ,
+    "supportive:referral_create": CUSTOMER_WRITE,
+    "supportive:referral_outcome": CUSTOMER_WRITE,
+    "supportive:po_create": CUSTOMER_WRITE,
+    "supportive:po_detail": CUSTOMER_READ,
+    "supportive:po_pdf": CUSTOMER_READ,
+    "supportive:po_receipt": CUSTOMER_READ,
+    "supportive:po_request_approval": PO_ACTION,
+    "supportive:po_issue": PO_ACTION,
+    "supportive:po_approve": PO_SUPERVISOR_ACTION,
+    "supportive:po_pay": PO_SUPERVISOR_ACTION,
+    "supportive:po_void": PO_SUPERVISOR_ACTION,
+    "supportive:money": SUPERVISOR_READ,
+    "supportive:money_list": SUPERVISOR_READ,
+    "supportive:money_export": SUPERVISOR_READ,
     "workshops:attendance": ATTENDANCE,
     "workshops:attendance_amend": ATTENDANCE,
     "workshops:sessions": row(
@@ -512,10 +553,43 @@ def _workshop_url(name: str, world: World) -> str:
     raise AssertionError(f"{name}: give its kwargs in WORKSHOP_KWARGS")
 
 
+def _supportive_url(name: str, world: World) -> str:
+    """Customer A ready for a purchase order, and the record each URL opens."""
+    customer = world.customer_a
+    if name == "supportive:budget_detail":
+        return reverse(name, kwargs={"pk": customer.pk, "budget_pk": budget(customer, world).pk})
+    if name == "supportive:referral_outcome":
+        saved = referral(customer, world, outcome="pending")
+        return reverse(name, kwargs={"pk": customer.pk, "referral_pk": saved.pk})
+    if not name.startswith("supportive:po_") or name == "supportive:po_create":
+        if name == "supportive:po_create":
+            ready_for_po(world)
+        try:
+            return reverse(name, kwargs={"pk": customer.pk})
+        except NoReverseMatch:
+            return reverse(name)
+    ready = ready_for_po(world)
+    if name in ("supportive:po_request_approval", "supportive:po_approve"):
+        po = draft(ready, world, unit_price="900.00")
+        if name == "supportive:po_approve":
+            po = po_request_approval(po=po, user=world.planner_a, expected_version=None)
+    elif name in ("supportive:po_pay", "supportive:po_void", "supportive:po_receipt"):
+        po = po_issue(
+            po=draft(ready, world, card_number="BP-0001"),
+            user=world.planner_a,
+            expected_version=None,
+        )
+    else:  # po_detail, po_issue, po_pdf
+        po = draft(ready, world)
+    return reverse(name, kwargs={"pk": customer.pk, "po_pk": po.pk})
+
+
 def _url(name: str, world: World) -> str:
     customer = world.customer_a
     if name.startswith("workshops:"):
         return _workshop_url(name, world)
+    if name.startswith("supportive:"):
+        return _supportive_url(name, world)
     if name in ("services:detail", "services:close", "services:reopen", "services:correct"):
         record = _service_with_note(world)
         return reverse(name, kwargs={"pk": customer.pk, "service_pk": record.pk})
