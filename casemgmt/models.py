@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -106,6 +108,14 @@ class Policy(models.Model):
         decimal_places=2,
         default=500,
         db_default=500,
+    )
+    minimum_wage = models.DecimalField(
+        "Minimum hourly wage",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("7.25"),
+        db_default=Decimal("7.25"),
+        help_text="The federal minimum, or the state's or locality's where it is higher.",
     )
     two_factor_for_every_role = models.BooleanField(
         "Every role signs in with a second factor",

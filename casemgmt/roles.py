@@ -47,6 +47,25 @@ _PLANNER = [
     "supportive.view_purchaseorder",
     "supportive.add_purchaseorder",
     "supportive.issue_purchaseorder",
+    # The end of the path (SPEC 2, 8): jobs, placements, credentials, exit, follow-up.
+    "employment.view_employercontact",
+    "employment.add_employercontact",
+    "employment.view_employment",
+    "employment.add_employment",
+    "employment.change_employment",
+    "employment.view_placement",
+    "employment.add_placement",
+    "employment.change_placement",
+    "employment.change_placementfollowup",
+    "employment.view_credential",
+    "employment.add_credential",
+    "employment.view_skillgain",
+    "employment.add_skillgain",
+    "employment.view_period",
+    "employment.record_exit",
+    "employment.change_period",
+    "employment.view_followup",
+    "employment.change_followup",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -67,6 +86,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "supportive.void_purchaseorder",
         "supportive.pay_purchaseorder",
         "supportive.view_supportive_money",
+        "employment.view_outcomes",
+        "employment.export_pirl",
     ],
     # Trackers re-engage customers (SPEC 1): the contact card and the re-engagement lists,
     # and the notes of their own contacts and attempts; not the rest of the case file.
@@ -94,6 +115,7 @@ def sync_roles(**_: object) -> None:
     app_labels += ["audit"]  # the audit trail of every office
     app_labels += ["workshops"]  # the workshop catalog
     app_labels += ["supportive"]  # vendors, caps
+    app_labels += ["employment"]
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         if codes == ["*"]:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "services",
     "plans",
     "workshops",
+    "employment",
     "casenotes",
     "compliance",
     "supportive",
