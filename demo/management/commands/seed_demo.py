@@ -33,6 +33,15 @@ from customers.models import (
     VeteranStatus,
 )
 from customers.services import customer_create
+from employment.models import Employment, FollowUp, Period
+from employment.rules import follow_up_due_dates, follow_up_starts
+from employment.services import (
+    credential_create,
+    employment_create,
+    placement_create,
+    skill_gain_create,
+    statuses_follow_the_calendar,
+)
 from plans.models import AssessmentType
 from plans.services import (
     assessment_create,
@@ -116,6 +125,13 @@ DEMO_CAPS = [
     ("uniforms", "300.00", True),
     ("legal", "800.00", False),
     ("other", "250.00", False),
+]
+DEMO_EMPLOYERS = [
+    "Prairie Fabrication",
+    "Capital Area Logistics",
+    "St. John's Long-Term Care",
+    "Lincoln Land Distribution",
+    "Midwest Bottling",
 ]
 DEMO_PASSWORD = "demo-casemgmt-2026"  # noqa: S105 - printed for the demo; refused outside development
 
@@ -220,6 +236,7 @@ class Command(BaseCommand):
                 self._case_files(rng)
                 self._workshops(offices, staff)
                 self._supportive(offices, staff)
+                self._path(staff)
                 self._stamp_history()
         if created:
             result = evaluate()  # each customer on its office's day
@@ -423,6 +440,156 @@ class Command(BaseCommand):
                 )
             if n == 2:
                 po_request_approval(po=po, user=planner, expected_version=None)
+
+    def _path(self, staff: dict[str, User]) -> None:
+        """The end of the path, spread over the last four quarters: jobs during
+        participation, placements with follow-ups due, credentials and skill gains,
+        and the exited, in follow-up and closed customers with their periods, exit
+        details and the follow-ups they have had. History is written as it stands."""
+        rng = random.Random("path")
+        now = today()
+        planner = staff["planner"]
+        participants = list(
+            Customer.objects.filter(status=Status.PARTICIPANT, certification_date__isnull=False)
+            .select_related("office")
+            .order_by("customer_number")
+        )
+        stamp_outcomes = []
+        for n, customer in enumerate(participants[:12]):
+            if n < 4:
+                started = now - datetime.timedelta(days=rng.randint(20, 120))
+                stamp_outcomes.append(
+                    employment_create(
+                        customer=customer,
+                        user=planner,
+                        fields={
+                            "employer": rng.choice(DEMO_EMPLOYERS),
+                            "job_title": rng.choice(
+                                ["Warehouse associate", "CNA", "Welder helper"]
+                            ),
+                            "onet_code": rng.choice(["53-7062.00", "31-1131.00", "51-9198.00"]),
+                            "started_on": max(started, customer.certification_date),
+                            "hourly_wage": Decimal(rng.choice(["15.50", "17.25", "19.00"])),
+                            "hours_per_week": Decimal(rng.choice(["24", "32", "40"])),
+                            "training_related": n % 2 == 0,
+                            "verification": "pay_stub",
+                        },
+                    )
+                )
+            elif n < 6:
+                starts = max(
+                    now - datetime.timedelta(days=(40, 95)[n - 4]), customer.certification_date
+                )
+                stamp_outcomes.append(
+                    placement_create(
+                        customer=customer,
+                        user=planner,
+                        fields={
+                            "kind": "ojt" if n == 4 else "worksite",
+                            "worksite": rng.choice(DEMO_EMPLOYERS),
+                            "supervisor": "Jordan Avery",
+                            "hourly_wage": Decimal("16.00"),
+                            "subsidized_wage": Decimal("8.00") if n == 4 else Decimal("16.00"),
+                            "hours_per_week": Decimal("32"),
+                            "status": "started",
+                            "starts_on": starts,
+                        },
+                    )
+                )
+            elif n < 9:
+                stamp_outcomes.append(
+                    credential_create(
+                        customer=customer,
+                        user=planner,
+                        fields={
+                            "credential_type": (6, 5, 4)[n - 6],
+                            "name": ("Forklift operator", "CNA certificate", "CDL class A")[n - 6],
+                            "attained_on": max(
+                                now - datetime.timedelta(days=rng.randint(15, 200)),
+                                customer.certification_date,
+                            ),
+                        },
+                    )
+                )
+            else:
+                stamp_outcomes.append(
+                    skill_gain_create(
+                        customer=customer,
+                        user=planner,
+                        fields={
+                            "kind": ("efl", "milestone", "progression")[n - 9],
+                            "achieved_on": max(
+                                now - datetime.timedelta(days=rng.randint(15, 200)),
+                                customer.certification_date,
+                            ),
+                            "description": "Post-test after the evening class.",
+                        },
+                    )
+                )
+        for record in stamp_outcomes:  # entered on their day, as the rest of the history
+            day = getattr(record, "started_on", None) or getattr(record, "starts_on", None)
+            day = day or getattr(record, "attained_on", None) or record.achieved_on
+            type(record).objects.filter(pk=record.pk).update(
+                entered_at=datetime.datetime.combine(day, datetime.time(15), tzinfo=datetime.UTC),
+                entered_late=False,
+            )
+        # The exited, in follow-up and closed customers of the demo get their exits.
+        for customer in Customer.objects.filter(
+            status__in=[Status.EXITED, Status.FOLLOW_UP, Status.CLOSED], exit_date__isnull=True
+        ).select_related("office"):
+            entered = customer.certification_date or customer.application_date
+            back = {Status.EXITED: (5, 80), Status.FOLLOW_UP: (100, 330), Status.CLOSED: (200, 380)}
+            exited = now - datetime.timedelta(days=rng.randint(*back[customer.status]))
+            exited = min(max(exited, entered + datetime.timedelta(days=30)), now)
+            status = customer.status
+            if status == Status.FOLLOW_UP and now < follow_up_starts(exited):
+                status = Status.EXITED  # follow-up starts with the quarter after the exit's
+            Customer.objects.filter(pk=customer.pk).update(
+                status=status, exit_date=exited, exit_reason="Recorded exit: services complete"
+            )
+            employed = rng.random() < 0.6
+            job = None
+            if employed:
+                job = Employment.objects.create(
+                    customer=customer,
+                    employer=rng.choice(DEMO_EMPLOYERS),
+                    job_title="Production associate",
+                    onet_code="51-9198.00",
+                    started_on=exited,
+                    hourly_wage=Decimal("17.00"),
+                    hours_per_week=Decimal("40"),
+                    verification="employer",
+                    entered_by=planner,
+                    entered_at=datetime.datetime.combine(
+                        exited, datetime.time(15), tzinfo=datetime.UTC
+                    ),
+                )
+            period = Period.objects.create(
+                customer=customer,
+                entered_on=entered,
+                exited_on=exited,
+                exit_kind="recorded",
+                other_reason="00",
+                employed_at_exit=employed,
+                exit_job=job,
+                closed_on=now if customer.status == Status.CLOSED else None,
+                close_reason="Moved out of the area" if customer.status == Status.CLOSED else "",
+            )
+            for quarter, due in enumerate(follow_up_due_dates(exited), start=1):
+                done = due < now and rng.random() < 0.8
+                FollowUp.objects.create(
+                    period=period,
+                    customer=customer,
+                    quarter=quarter,
+                    due_on=due,
+                    done_on=due - datetime.timedelta(days=5) if done else None,
+                    employed=employed if done else None,
+                    employer=job.employer if done and job else "",
+                    hourly_wage=job.hourly_wage if done and job else None,
+                    in_education=False if done else None,
+                    recorded_by=planner if done else None,
+                )
+        statuses_follow_the_calendar()
 
     def _workshops(self, offices: dict[str, Office], staff: dict[str, User]) -> None:
         """The catalog, two weekly series at Springfield (two weeks back, three ahead), the
