@@ -14,6 +14,13 @@ are written, and any other session they are booked into. Sessions entered in the
 product get a legacy id made from the office code and their number,
 `<office code>-W<n>`. Bookings and appointments are the exported customers' own; an
 attended booking names the service its attendance recorded, which is in `services.csv`.
+
+Supportive services: the customers' budget reviews, referrals and purchase orders. A
+referral is known by its case note (in `case_notes.csv`), and a purchase order names its
+referral by that note. A purchase order entered in the product gets a legacy id made
+from the customer's, `<customer>-P<n>`; it keeps its number, and names the enrolling
+service it supports and the supportive service issuing recorded (both in
+`services.csv`). Vendors are reference data: the receiving installation keeps its own.
 """
 
 import csv
@@ -21,6 +28,7 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import groupby
 from pathlib import Path
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,6 +37,7 @@ from bulkdata.legacy_import import (
     APPOINTMENTS,
     ASSESSMENTS,
     BOOKINGS,
+    BUDGETS,
     COLUMNS,
     CUSTOMERS,
     FILES,
@@ -36,6 +45,8 @@ from bulkdata.legacy_import import (
     GOALS,
     NOTES,
     PLANS,
+    PURCHASE_ORDERS,
+    REFERRALS,
     REVIEWS,
     SERVICES,
     SESSIONS,
@@ -50,6 +61,7 @@ from customers.pii import ssn_decrypt
 from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from plans.services import PLAN_FIELDS
 from services.models import ServiceRecord
+from supportive.models import BudgetReview, PurchaseOrder, Referral
 from workshops.models import Appointment, Booking, Session
 
 PLAN_SERVICE_CODES = ("205", "469")
@@ -129,11 +141,13 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
         ),
         NOTES: (
             _note_row(n, keys)
-            for n in CaseNote.objects.filter(customer_id__in=keys)
-            .exclude(service_id__in=plan_services.values())
-            .exclude(pk__in=review_note_ids)
-            .select_related("author", "service")
-            .order_by("customer__customer_number", "contact_date", "pk")
+            for n in _in_import_order(
+                CaseNote.objects.filter(customer_id__in=keys)
+                .exclude(service_id__in=plan_services.values())
+                .exclude(pk__in=review_note_ids)
+                .select_related("author", "service__activity")
+                .order_by("customer__customer_number", "contact_date", "pk")
+            )
         ),
         PLANS: (
             {
@@ -183,6 +197,7 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
     rows[GOALS] = iter(goals)
     rows[STEPS] = iter(steps)
     rows.update(_workshop_rows(customers, keys))
+    rows.update(_supportive_rows(keys))
 
     written = {}
     for name in FILES:
@@ -316,9 +331,37 @@ def _service_row(record: ServiceRecord, keys: dict[int, str]) -> dict[str, objec
     }
 
 
+def _in_import_order(notes: Iterable[CaseNote]) -> Iterator[CaseNote]:
+    """A customer's notes of one day in the order the import writes them again: first
+    those saved with their same-day service (the first note of the service on its start
+    date), then the others, each in the order they were entered. So a referral's note
+    and the note of a purchase order issued the same day keep their order after a round
+    trip."""
+    saved_with: set[int] = set()
+
+    def later(note: CaseNote) -> bool:
+        service = note.service
+        if (
+            service is None
+            or not service.activity.same_day
+            or note.contact_date != service.started_on
+            or service.pk in saved_with
+        ):
+            return True
+        saved_with.add(service.pk)
+        return False
+
+    for _day, group in groupby(notes, key=lambda n: (n.customer_id, n.contact_date)):
+        yield from sorted(group, key=later)
+
+
+def _note_key(note: CaseNote, keys: dict[int, str]) -> str:
+    return note.legacy_id or f"{keys[note.customer_id]}-N{note.pk}"
+
+
 def _note_row(note: CaseNote, keys: dict[int, str]) -> dict[str, object]:
     return {
-        "legacy_id": note.legacy_id or f"{keys[note.customer_id]}-N{note.pk}",
+        "legacy_id": _note_key(note, keys),
         "customer_legacy_id": keys[note.customer_id],
         "service_legacy_id": _service_key(note.service, keys) if note.service else "",
         "contact_date": note.contact_date,
@@ -461,4 +504,99 @@ def _workshop_rows(
             .select_related("with_user", "booked_by")
             .order_by("customer__customer_number", "on", "starts_at", "pk")
         ),
+    }
+
+
+def po_key(po: PurchaseOrder, keys: dict[int, str]) -> str:
+    return po.legacy_id or f"{keys[po.customer_id]}-P{po.pk}"
+
+
+def _supportive_rows(keys: dict[int, str]) -> dict[str, Iterator[dict[str, object]]]:
+    """The customers' budget reviews, referrals and purchase orders, customer by customer
+    in the order they were entered. A referral and a purchase order's referral are known
+    by the referral's case note."""
+    referrals = (
+        Referral.objects.filter(customer_id__in=keys)
+        .select_related("barrier", "note", "created_by")
+        .order_by("customer__customer_number", "referred_on", "pk")
+    )
+    orders = (
+        PurchaseOrder.objects.filter(customer_id__in=keys)
+        .select_related(
+            "office",
+            "vendor",
+            "barrier",
+            "supports",
+            "service",
+            "referral__note",
+            "created_by",
+            "approved_by",
+            "issued_by",
+            "voided_by",
+        )
+        .order_by("customer__customer_number", "pk")
+    )
+    return {
+        BUDGETS: (
+            {
+                "customer_legacy_id": keys[b.customer_id],
+                "reviewed_on": b.reviewed_on,
+                **{name: getattr(b, name) for name in BudgetReview.INCOME + BudgetReview.EXPENSES},
+                "notes": b.notes,
+                "created_by": _user(b.created_by),
+            }
+            for b in BudgetReview.objects.filter(customer_id__in=keys)
+            .select_related("created_by")
+            .order_by("customer__customer_number", "reviewed_on", "pk")
+        ),
+        REFERRALS: (
+            {
+                "customer_legacy_id": keys[r.customer_id],
+                "supportive_type": r.supportive_type,
+                "barrier": r.barrier.name,
+                "organisation": r.organisation,
+                "referred_on": r.referred_on,
+                "outcome": r.outcome,
+                "note_legacy_id": _note_key(r.note, keys) if r.note else "",
+                "created_by": _user(r.created_by),
+            }
+            for r in referrals
+        ),
+        PURCHASE_ORDERS: (_po_row(po, keys) for po in orders),
+    }
+
+
+def _po_row(po: PurchaseOrder, keys: dict[int, str]) -> dict[str, object]:
+    return {
+        "legacy_id": po_key(po, keys),
+        "number": po.number,
+        "customer_legacy_id": keys[po.customer_id],
+        "office": po.office.code,
+        "program_year": po.program_year,
+        "status": po.status,
+        "vendor": po.vendor.name,
+        "supportive_type": po.supportive_type,
+        "item": po.item,
+        "quantity": po.quantity,
+        "unit_price": po.unit_price,
+        "amount": po.amount,
+        "card_number": po.card_number,
+        "barrier": po.barrier.name,
+        "supports_service_legacy_id": _service_key(po.supports, keys),
+        "funding_program": po.funding_program,
+        "referral": (_note_key(po.referral.note, keys) if po.referral and po.referral.note else ""),
+        "no_referral_reason": po.no_referral_reason,
+        "justification": po.justification,
+        "service_legacy_id": _service_key(po.service, keys) if po.service else "",
+        "created_by": _user(po.created_by),
+        "approved_by": _user(po.approved_by),
+        "approved_at": po.approved_at,
+        "issued_by": _user(po.issued_by),
+        "issued_on": po.issued_on,
+        "paid_on": po.paid_on,
+        "invoice_number": po.invoice_number,
+        "amount_paid": po.amount_paid,
+        "void_reason": po.void_reason,
+        "voided_by": _user(po.voided_by),
+        "voided_at": po.voided_at,
     }

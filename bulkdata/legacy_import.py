@@ -1,6 +1,7 @@
 """Load a legacy system's case files from CSV: customers with their barriers and partner
 programs, assessments, services, case notes, plans with goals and steps, plan reviews,
-planned gaps, and the workshop sessions, bookings (with attendance) and appointments.
+planned gaps, the workshop sessions, bookings (with attendance) and appointments, and
+the supportive services: budget reviews, referrals and purchase orders.
 
 The format is described in docs/import-format.md. Every row goes through the same
 service functions as the forms (`customer_create`, `service_record_create`,
@@ -8,7 +9,12 @@ service functions as the forms (`customer_create`, `service_record_create`,
 of the matrix, of eligibility and of plans apply unchanged. Workshop history is written
 as it stands through `workshops.history_import`, which keeps the rules of what is
 possible (an end after the start, a facilitator of the office, attendance recorded as a
-service) but not those of scheduling forward.
+service) but not those of scheduling forward. Likewise referrals and purchase orders
+through `supportive.history_import`: no cap, approval or referral gate is passed again,
+but what contradicts itself is refused (an amount that is not the quantity times the
+unit price, a number or card number twice, an issued purchase order without its
+service); after them, each office's series of numbers is raised past the numbers
+imported in its format.
 
 All or nothing by default: one bad row and nothing is loaded. With `skip_invalid`
 the good rows are loaded, each in its own savepoint, and the bad ones are listed.
@@ -83,6 +89,18 @@ from plans.services import (
 )
 from services.models import Activity, CompletionStatus, Provider, Provides, ServiceRecord
 from services.services import NoteDraft, service_record_create
+from supportive.history_import import po_restore, po_sequences_raise, referral_restore
+from supportive.models import (
+    BudgetReview,
+    FundingProgram,
+    POStatus,
+    PurchaseOrder,
+    Referral,
+    ReferralOutcome,
+    SupportiveType,
+    Vendor,
+)
+from supportive.services import budget_review_create
 from workshops.history_import import appointment_restore, booking_restore, session_restore
 from workshops.models import (
     Appointment,
@@ -108,6 +126,9 @@ VERSIONS = "plan_versions.csv"
 SESSIONS = "workshop_sessions.csv"
 BOOKINGS = "workshop_bookings.csv"
 APPOINTMENTS = "appointments.csv"
+BUDGETS = "budget_reviews.csv"
+REFERRALS = "referrals.csv"
+PURCHASE_ORDERS = "purchase_orders.csv"
 FILES = (
     CUSTOMERS,
     ASSESSMENTS,
@@ -122,6 +143,9 @@ FILES = (
     SESSIONS,
     BOOKINGS,
     APPOINTMENTS,
+    BUDGETS,
+    REFERRALS,
+    PURCHASE_ORDERS,
 )
 
 # Column name -> required. Kept in step with docs/import-format.md (a test checks).
@@ -301,6 +325,56 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "reason": False,
         "booked_by": True,
     },
+    BUDGETS: {
+        "customer_legacy_id": True,
+        "reviewed_on": True,
+        **dict.fromkeys(BudgetReview.INCOME + BudgetReview.EXPENSES, False),
+        "notes": False,
+        "created_by": True,
+    },
+    REFERRALS: {
+        "customer_legacy_id": True,
+        "supportive_type": True,
+        "barrier": True,
+        "organisation": True,
+        "referred_on": True,
+        "outcome": False,
+        "note_legacy_id": True,
+        "created_by": True,
+    },
+    PURCHASE_ORDERS: {
+        "legacy_id": True,
+        "number": False,
+        "customer_legacy_id": True,
+        "office": False,
+        "program_year": True,
+        "status": True,
+        "vendor": True,
+        "supportive_type": True,
+        "item": True,
+        "quantity": False,
+        "unit_price": True,
+        "amount": True,
+        "card_number": False,
+        "barrier": True,
+        "supports_service_legacy_id": True,
+        "funding_program": True,
+        "referral": False,
+        "no_referral_reason": False,
+        "justification": True,
+        "service_legacy_id": False,
+        "created_by": True,
+        "approved_by": False,
+        "approved_at": False,
+        "issued_by": False,
+        "issued_on": False,
+        "paid_on": False,
+        "invoice_number": False,
+        "amount_paid": False,
+        "void_reason": False,
+        "voided_by": False,
+        "voided_at": False,
+    },
 }
 
 # Columns whose values are about a person: never repeated in a message.
@@ -341,6 +415,15 @@ PERSONAL = {
     "content",
     "purpose",
     "what_to_bring",
+    # A customer's budget, what was bought for them and where they were referred.
+    *BudgetReview.INCOME,
+    *BudgetReview.EXPENSES,
+    "barrier",
+    "organisation",
+    "item",
+    "card_number",
+    "no_referral_reason",
+    "void_reason",
 }
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
@@ -737,18 +820,38 @@ class _Lookup:
             }
         return self._lists[model]
 
-    def name(self, row: _Row, name: str, model: type[_R]) -> _R | None:
-        """One entry of an administration list by its name (not personal)."""
+    def name(self, row: _Row, name: str, model: type[_R], *, personal: bool = False) -> _R | None:
+        """One entry of an administration list by its name, retired entries included. Which
+        entry a person has (a barrier) is personal: then a name not on the list is not
+        repeated."""
         value = row.values.get(name, "")
         if not value:
             return None
         item = self._list(model).get(value.lower())
         if item is None:
-            row.fail(
-                f"{name}: {value!r} is not in the {model._meta.verbose_name} list of the "
+            shown = "the value" if personal else repr(value)
+            message = (
+                f"{name}: {shown} is not in the {model._meta.verbose_name} list of the "
                 "administration pages"
             )
+            if personal:
+                message += "; the value is not shown because it is personal"
+            row.fail(message)
         return item  # type: ignore[return-value]
+
+    def vendor(self, row: _Row, name: str) -> Vendor | None:
+        """A vendor by its name (case does not matter), inactive ones included."""
+        value = row.values.get(name, "")
+        if not value:
+            return None
+        vendor = self._list(Vendor).get(value.lower())
+        if vendor is None:
+            row.fail(
+                f"{name}: {value!r} is not in the vendor list; vendors are kept by an "
+                "administrator, who adds it first (administration pages, Vendors), then the "
+                "purchase orders are imported"
+            )
+        return vendor  # type: ignore[return-value]
 
 
 def _phone(cells: _Cells, name: str) -> str:
@@ -1084,6 +1187,101 @@ def _parse_appointment(row: _Row, lookup: _Lookup) -> None:
     )
 
 
+def _parse_budget_review(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        reviewed_on=cells.date("reviewed_on"),
+        amounts={
+            name: cells.decimal(name, BudgetReview)
+            for name in BudgetReview.INCOME + BudgetReview.EXPENSES
+        },
+        notes=cells.text("notes", BudgetReview),
+        created_by=lookup.user(row, "created_by"),
+    )
+    cells.raw("created_by")
+    row.data["key"] = (row.data["customer_legacy_id"], row.data["reviewed_on"])
+
+
+def _parse_referral(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        supportive_type=cells.choice("supportive_type", SupportiveType.values),
+        barrier=lookup.name(row, "barrier", Barrier, personal=True),
+        organisation=cells.text("organisation", Referral),
+        referred_on=cells.date("referred_on"),
+        outcome=cells.choice("outcome", ReferralOutcome.values, ReferralOutcome.PENDING),
+        note_legacy_id=cells.raw("note_legacy_id"),
+        created_by=lookup.user(row, "created_by"),
+    )
+    cells.raw("barrier")
+    cells.raw("created_by")
+    row.data["key"] = (row.data["note_legacy_id"],)
+
+
+PROGRAM_YEARS = range(1990, 2100)
+
+
+def _parse_purchase_order(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    program_year = cells.count("program_year")
+    if program_year is not None and program_year not in PROGRAM_YEARS:
+        cells._bad(
+            "program_year",
+            "is not a program year",
+            "the year it starts on 1 July, for example 2026 for PY26",
+        )
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        number=cells.text("number", PurchaseOrder),
+        office=lookup.office(row, "office"),
+        program_year=program_year,
+        status=cells.choice("status", POStatus.values),
+        vendor=lookup.vendor(row, "vendor"),
+        supportive_type=cells.choice("supportive_type", SupportiveType.values),
+        item=cells.text("item", PurchaseOrder),
+        quantity=cells.number("quantity") or 1,
+        unit_price=cells.decimal("unit_price", PurchaseOrder),
+        amount=cells.decimal("amount", PurchaseOrder),
+        card_number=cells.text("card_number", PurchaseOrder),
+        barrier=lookup.name(row, "barrier", Barrier, personal=True),
+        supports_service_legacy_id=cells.raw("supports_service_legacy_id"),
+        funding_program=cells.choice("funding_program", FundingProgram.values),
+        referral=cells.raw("referral"),
+        no_referral_reason=cells.text("no_referral_reason", PurchaseOrder),
+        justification=cells.raw("justification"),
+        service_legacy_id=cells.raw("service_legacy_id"),
+        created_by=lookup.user(row, "created_by"),
+        approved_by=lookup.user(row, "approved_by"),
+        approved_at=cells.entered_at("approved_at"),
+        issued_by=lookup.user(row, "issued_by"),
+        issued_on=cells.date("issued_on"),
+        paid_on=cells.date("paid_on"),
+        invoice_number=cells.text("invoice_number", PurchaseOrder),
+        amount_paid=cells.decimal("amount_paid", PurchaseOrder),
+        void_reason=cells.text("void_reason", PurchaseOrder),
+        voided_by=lookup.user(row, "voided_by"),
+        voided_at=cells.entered_at("voided_at"),
+    )
+    for name in ("vendor", "barrier", "created_by"):
+        cells.raw(name)
+
+
+def _dedupe_values(rows: list[_Row], name: str, what: str) -> None:
+    """A value that is used once (a purchase order's number, a card number): the same
+    value on a later row is refused, without repeating it."""
+    first: dict[str, _Row] = {}
+    for row in rows:
+        value = row.values.get(name, "")
+        if row.state != "pending" or not value:
+            continue
+        earlier = first.setdefault(value, row)
+        if earlier is not row:
+            row.fail(f"{name}: the same {what} is given twice (first on line {earlier.line})")
+
+
 def _dedupe_keys(rows: list[_Row], what: str) -> None:
     """Rows without a legacy id are known by a natural key; the same key twice is refused."""
     first: dict[object, _Row] = {}
@@ -1161,6 +1359,9 @@ class _Import:
         self.note_rows = _dedupe(rows[NOTES])
         self.goal_rows = _dedupe(rows[GOALS])
         self.session_rows = _dedupe(rows[SESSIONS])
+        self.po_rows = _dedupe(rows[PURCHASE_ORDERS])
+        self.referrals: dict[str, Referral] = {}
+        self.orders: list[PurchaseOrder] = []
         self.sessions: dict[str, Session] = {}
         self.goals: dict[str, Goal] = {}
         self.completing: list[tuple[_Row, Goal]] = []
@@ -1180,7 +1381,11 @@ class _Import:
         for session in Session.objects.filter(legacy_id__in=list(self.session_rows)):
             self.session_rows[session.legacy_id].state = "existing"  # type: ignore[index]
             self.sessions[session.legacy_id] = session  # type: ignore[index]
-        for model, first in ((ServiceRecord, self.service_rows), (CaseNote, self.note_rows)):
+        for model, first in (
+            (ServiceRecord, self.service_rows),
+            (CaseNote, self.note_rows),
+            (PurchaseOrder, self.po_rows),
+        ):
             for legacy_id in model.objects.filter(legacy_id__in=list(first)).values_list(
                 "legacy_id", flat=True
             ):
@@ -1193,6 +1398,12 @@ class _Import:
                     parse(row, lookup)
         for name, what in KEYED.items():
             _dedupe_keys(rows[name], what)
+        _dedupe_values(rows[PURCHASE_ORDERS], "number", "purchase order number")
+        _dedupe_values(rows[PURCHASE_ORDERS], "card_number", "card number")
+        # Referrals are known by their case note; purchase orders name them by it.
+        self.referral_rows: dict[str, _Row] = {}
+        for row in rows[REFERRALS]:
+            self.referral_rows.setdefault(row.values.get("note_legacy_id", ""), row)
         # Candidates for the note of a same-day service: first rows of their legacy id,
         # bad ones included so that the service is reported as depending on them.
         for row in rows[NOTES]:
@@ -1220,7 +1431,7 @@ class _Import:
         self.customers[legacy_id] = customer
         return customer
 
-    def service(self, legacy_id: str) -> ServiceRecord:
+    def service(self, legacy_id: str, column: str = "service_legacy_id") -> ServiceRecord:
         if legacy_id in self.services:
             return self.services[legacy_id]
         source = self.service_rows.get(legacy_id)
@@ -1229,14 +1440,50 @@ class _Import:
                 f"service legacy id {legacy_id} was not imported (see {source.where})",
                 dependent=True,
             )
-        record = ServiceRecord.objects.filter(legacy_id=legacy_id).first()
+        record = (
+            ServiceRecord.objects.select_related("activity").filter(legacy_id=legacy_id).first()
+        )
         if record is None:
             raise _RowError(
-                f"service_legacy_id: no service has the legacy id {legacy_id!r} "
+                f"{column}: no service has the legacy id {legacy_id!r} "
                 f"(not in {SERVICES} and not imported before)"
             )
         self.services[legacy_id] = record
         return record
+
+    def note(self, legacy_id: str, column: str = "note_legacy_id") -> CaseNote:
+        source = self.note_rows.get(legacy_id)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"case note legacy id {legacy_id} was not imported (see {source.where})",
+                dependent=True,
+            )
+        note = CaseNote.objects.filter(legacy_id=legacy_id).first()
+        if note is None:
+            raise _RowError(
+                f"{column}: no case note has the legacy id {legacy_id!r} "
+                f"(not in {NOTES} and not imported before)"
+            )
+        return note
+
+    def referral(self, note_legacy_id: str) -> Referral:
+        """A referral by its case note's legacy id, from referrals.csv or imported before."""
+        if note_legacy_id in self.referrals:
+            return self.referrals[note_legacy_id]
+        source = self.referral_rows.get(note_legacy_id)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"the referral of case note {note_legacy_id} was not imported (see {source.where})",
+                dependent=True,
+            )
+        referral = Referral.objects.filter(note__legacy_id=note_legacy_id).first()
+        if referral is None:
+            raise _RowError(
+                f"referral: no referral has the case note {note_legacy_id!r} (give the "
+                f"note_legacy_id of a referral in {REFERRALS} or imported before)"
+            )
+        self.referrals[note_legacy_id] = referral
+        return referral
 
     @staticmethod
     def attempt(row: _Row, load: Callable[[], object]) -> None:
@@ -1810,6 +2057,106 @@ class _Import:
                 reason=str(data["reason"]),
             )
 
+    # Supportive services: budget reviews through the form's service, referrals and
+    # purchase orders as they stand (`supportive.history_import`). Budget reviews and
+    # referrals are known again by a natural key, purchase orders by their legacy id.
+
+    def load_budget_reviews(self) -> None:
+        for row in self.rows[BUDGETS]:
+            self.attempt(row, lambda row=row: self._budget_review(row))
+
+    def _budget_review(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        if BudgetReview.objects.filter(customer=customer, reviewed_on=data["reviewed_on"]).exists():
+            row.state = "existing"
+            return
+        budget_review_create(
+            customer=customer,
+            reviewed_on=data["reviewed_on"],  # type: ignore[arg-type]
+            amounts=data["amounts"],  # type: ignore[arg-type]
+            notes=str(data["notes"]),
+            created_by=data["created_by"],  # type: ignore[arg-type]
+        )
+
+    def load_referrals(self) -> None:
+        for row in self.rows[REFERRALS]:
+            self.attempt(row, lambda row=row: self._referral(row))
+
+    def _referral(self, row: _Row) -> None:
+        data = row.data
+        key = str(data["note_legacy_id"])
+        existing = Referral.objects.filter(note__legacy_id=key).first()
+        if existing is not None:
+            row.state = "existing"
+            self.referrals[key] = existing
+            return
+        customer = self.customer(str(data["customer_legacy_id"]))
+        with _columns({"note": "note_legacy_id"}):
+            self.referrals[key] = referral_restore(
+                customer=customer,
+                supportive_type=str(data["supportive_type"]),
+                barrier=data["barrier"],  # type: ignore[arg-type]
+                organisation=str(data["organisation"]),
+                referred_on=data["referred_on"],  # type: ignore[arg-type]
+                outcome=str(data["outcome"]),
+                note=self.note(key),
+                created_by=data["created_by"],  # type: ignore[arg-type]
+            )
+
+    def load_purchase_orders(self) -> None:
+        """In file order; then each office's series is raised past the numbers imported."""
+        for row in self.rows[PURCHASE_ORDERS]:
+            self.attempt(row, lambda row=row: self._purchase_order(row))
+        po_sequences_raise(self.orders)
+
+    def _purchase_order(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        supports = self.service(
+            str(data["supports_service_legacy_id"]), column="supports_service_legacy_id"
+        )
+        service_legacy_id = str(data["service_legacy_id"])
+        service = self.service(service_legacy_id) if service_legacy_id else None
+        referral_key = str(data["referral"])
+        referral = self.referral(referral_key) if referral_key else None
+        office: Office = data["office"] or customer.office  # type: ignore[assignment]
+        with _columns({"supports": "supports_service_legacy_id", "service": "service_legacy_id"}):
+            po = po_restore(
+                legacy_id=row.legacy_id,
+                customer=customer,
+                office=office,
+                program_year=data["program_year"],  # type: ignore[arg-type]
+                status=str(data["status"]),
+                number=str(data["number"]),
+                vendor=data["vendor"],  # type: ignore[arg-type]
+                supportive_type=str(data["supportive_type"]),
+                item=str(data["item"]),
+                quantity=data["quantity"],  # type: ignore[arg-type]
+                unit_price=data["unit_price"],  # type: ignore[arg-type]
+                amount=data["amount"],  # type: ignore[arg-type]
+                card_number=str(data["card_number"]),
+                barrier=data["barrier"],  # type: ignore[arg-type]
+                supports=supports,
+                funding_program=str(data["funding_program"]),
+                referral=referral,
+                no_referral_reason=str(data["no_referral_reason"]),
+                justification=str(data["justification"]),
+                service=service,
+                created_by=data["created_by"],  # type: ignore[arg-type]
+                approved_by=data["approved_by"],  # type: ignore[arg-type]
+                approved_at=_moment(data["approved_at"], office),  # type: ignore[arg-type]
+                issued_by=data["issued_by"],  # type: ignore[arg-type]
+                issued_on=data["issued_on"],  # type: ignore[arg-type]
+                paid_on=data["paid_on"],  # type: ignore[arg-type]
+                invoice_number=str(data["invoice_number"]),
+                amount_paid=data["amount_paid"],  # type: ignore[arg-type]
+                void_reason=str(data["void_reason"]),
+                voided_by=data["voided_by"],  # type: ignore[arg-type]
+                voided_at=_moment(data["voided_at"], office),  # type: ignore[arg-type]
+            )
+        self.orders.append(po)
+
 
 def review_subject(short_name: str) -> str:
     """The subject of the note `plan_review` writes: how a review is known again, here
@@ -1840,6 +2187,9 @@ PARSERS: dict[str, Callable[[_Row, _Lookup], None]] = {
     SESSIONS: _parse_session,
     BOOKINGS: _parse_booking,
     APPOINTMENTS: _parse_appointment,
+    BUDGETS: _parse_budget_review,
+    REFERRALS: _parse_referral,
+    PURCHASE_ORDERS: _parse_purchase_order,
 }
 # What the natural key of a file without legacy ids names, for the report.
 KEYED = {
@@ -1852,6 +2202,8 @@ KEYED = {
     GAPS: "customer, start and end date",
     BOOKINGS: "session and customer (a customer has one booking per session)",
     APPOINTMENTS: "customer, staff member, date, start time and status",
+    BUDGETS: "customer and review date (one budget review a day)",
+    REFERRALS: "note_legacy_id (a referral is known by its case note)",
 }
 
 
@@ -1899,6 +2251,9 @@ def import_records(
         run.load_sessions()
         run.load_bookings()
         run.load_appointments()
+        run.load_budget_reviews()
+        run.load_referrals()
+        run.load_purchase_orders()
         run.load_statuses()
         for name in FILES:
             for row in rows[name]:

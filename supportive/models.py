@@ -295,6 +295,9 @@ class PurchaseOrder(models.Model):
     lock_version = models.PositiveIntegerField(
         default=1, db_default=1, editable=False, help_text=LOCK_HELP
     )
+    # The id in the system it was imported from (bulkdata.legacy_import): a draft has no
+    # number, and is known again by this.
+    legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

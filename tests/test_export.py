@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,13 @@ from bulkdata.export import export_records, session_key
 from bulkdata.legacy_import import (
     APPOINTMENTS,
     BOOKINGS,
+    BUDGETS,
     CUSTOMERS,
     FILES,
+    NOTES,
     PLANS,
+    PURCHASE_ORDERS,
+    REFERRALS,
     REVIEWS,
     SERVICES,
     SESSIONS,
@@ -30,9 +35,13 @@ from compliance.models import Alert
 from customers.models import Customer
 from plans.models import Assessment, Goal, PlanVersion, Step
 from plans.services import goal_create
-from services.models import ServiceRecord
+from services.models import Activity, ServiceRecord
+from services.services import service_record_create
+from supportive.models import BudgetReview, POSequence, PurchaseOrder, Referral, Vendor
+from supportive.services import po_issue, po_pay
 from tests.conftest import World
 from tests.factories import make_plan
+from tests.supportive_factory import Ready, budget, draft, make_vendor, referral
 from tests.test_import import case_file, run
 from tests.test_plans import sign
 from tests.workshop_factory import book, make_session, make_workshop
@@ -70,6 +79,16 @@ def service_key(record: ServiceRecord | None) -> str:
     if record is None:
         return ""
     return record.legacy_id or f"{key(record.customer)}-S{record.pk}"
+
+
+def note_key(note: CaseNote | None) -> str:
+    if note is None:
+        return ""
+    return note.legacy_id or f"{key(note.customer)}-N{note.pk}"
+
+
+def po_key(po: PurchaseOrder) -> str:
+    return po.legacy_id or f"{key(po.customer)}-P{po.pk}"
 
 
 def case_files() -> dict[str, object]:
@@ -168,6 +187,75 @@ def case_files() -> dict[str, object]:
                 "customer", "office", "with_user", "booked_by"
             )
         ),
+        "budget_reviews": sorted(
+            (
+                key(b.customer),
+                b.reviewed_on,
+                *(getattr(b, name) for name in BudgetReview.INCOME + BudgetReview.EXPENSES),
+                b.notes,
+                b.created_by.username,
+            )
+            for b in BudgetReview.objects.select_related("customer", "created_by")
+        ),
+        # With the very case note the referral wrote.
+        "referrals": sorted(
+            (
+                key(r.customer),
+                r.supportive_type,
+                r.barrier.name,
+                r.organisation,
+                r.referred_on,
+                r.outcome,
+                note_key(r.note),
+                r.note.subject if r.note else "",
+                r.created_by.username,
+            )
+            for r in Referral.objects.select_related(
+                "customer", "barrier", "note__customer", "created_by"
+            )
+        ),
+        # With the number, the money, the card and the very services it names.
+        "purchase_orders": sorted(
+            (
+                po_key(p),
+                key(p.customer),
+                p.number or "",
+                p.status,
+                p.office.code,
+                p.program_year,
+                p.vendor.name,
+                p.supportive_type,
+                p.item,
+                p.quantity,
+                p.unit_price,
+                p.amount,
+                p.amount_paid,
+                p.card_number or "",
+                service_key(p.service),
+                service_key(p.supports),
+                note_key(p.referral.note) if p.referral else "",
+                p.funding_program,
+                p.justification,
+                p.created_by.username,
+                getattr(p.approved_by, "username", ""),
+                getattr(p.issued_by, "username", ""),
+                p.issued_on,
+                p.paid_on,
+                p.invoice_number,
+                p.void_reason,
+            )
+            for p in PurchaseOrder.objects.select_related(
+                "customer",
+                "office",
+                "vendor",
+                "service__customer",
+                "supports__customer",
+                "referral__note__customer",
+                "created_by",
+                "approved_by",
+                "issued_by",
+            )
+        ),
     }
 
 
@@ -217,6 +305,42 @@ def workshop_history(world: World) -> None:
     )
 
 
+def supportive_history(world: World) -> None:
+    """Entered in the product: Ada's training supported with bus passes after a budget
+    review and a referral that could not help: one issued with its card, one paid, one
+    still a draft. Ada needs her plan first (300 needs an IEP)."""
+    ada = world.customer_a
+    training = service_record_create(
+        customer=ada,
+        activity=Activity.objects.get(code="300"),
+        started_on=datetime.date(2026, 10, 12),
+        entered_by=world.planner_a,
+        provider="outside",
+        provider_name="Lincoln Land Community College",
+    )
+    budget(ada, world)
+    ready = Ready(ada, training, Vendor.objects.get(name="Metro Transit"), referral(ada, world))
+    po_issue(
+        po=draft(ready, world, card_number="SMTD-40210"),
+        user=world.planner_a,
+        expected_version=None,
+    )
+    paid = po_issue(
+        po=draft(ready, world, quantity=2, unit_price="31.00"),
+        user=world.planner_a,
+        expected_version=None,
+    )
+    po_pay(
+        po=paid,
+        paid_on=today_for_office(world.office_a),
+        invoice_number="INV-2291",
+        amount_paid=paid.amount - 2,
+        user=world.supervisor_a,
+        expected_version=None,
+    )
+    draft(ready, world, item="Gas card", card_number="FUEL-0091")
+
+
 def test_it_writes_every_file_with_the_import_columns(world: World, tmp_path: Path):
     run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
 
@@ -250,6 +374,7 @@ def test_it_exports_only_the_offices_given(world: World, tmp_path: Path):
 def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, tmp_path: Path):
     first, second = tmp_path / "first", tmp_path / "second"
     make_workshop()  # the catalog: the receiving installation keeps its own
+    make_vendor()  # and its vendors
     with pytest.raises(_Undo), transaction.atomic():
         # A case file entered in the product (no legacy ids) and one imported.
         plan = make_plan(world.customer_a, world.planner_a)
@@ -261,6 +386,7 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
             fields={"statement": "Pass the road test", "category": "career", "term": "short"},
         )
         workshop_history(world)
+        supportive_history(world)
         run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
         call_command("evaluate_compliance", "--as-of", AS_OF, stdout=io.StringIO())
         export(first)
@@ -292,6 +418,24 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
     ]
     assert sorted(s[10] for s in before["sessions"]) == ["cancelled", "held"]
     assert sorted(a[10] for a in before["appointments"]) == ["missed", "scheduled"]
+    # Supportive services entered in the product: the budget review, the referral with
+    # its note, the purchase orders with their numbers, card, payment and services.
+    assert [b[0] for b in before["budget_reviews"]] == [ada]
+    [(_ada, *_rest, referral_note, subject, _by)] = before["referrals"]
+    assert subject == "Supportive Service/Referral: Transportation"
+    orders = {p[3]: p for p in before["purchase_orders"]}
+    assert sorted(orders) == ["draft", "issued", "paid"]
+    assert (orders["issued"][2], orders["issued"][13]) == ("A-PY26-00001", "SMTD-40210")
+    assert (orders["paid"][2], orders["paid"][11], orders["paid"][12]) == (
+        "A-PY26-00002",
+        Decimal("62.00"),
+        Decimal("60.00"),
+    )
+    assert orders["draft"][2] == "" and orders["draft"][14] == ""
+    assert all(orders[s][14].startswith(f"{ada}-S") for s in ("issued", "paid"))
+    assert {p[16] for p in orders.values()} == {referral_note}
+    # The office's series goes on after the numbers imported.
+    assert POSequence.objects.get(office__code="A", program_year=2026).last == 2
     export(second)
     for name in FILES:
         assert read(first / name) == read(second / name), name
@@ -327,6 +471,46 @@ def test_the_workshop_files_link_sessions_bookings_and_services(world: World, tm
     )
 
 
+def test_the_supportive_files_link_referrals_notes_and_services(world: World, tmp_path: Path):
+    make_plan(world.customer_a, world.planner_a)
+    make_vendor()
+    supportive_history(world)
+
+    export(tmp_path / "out", "--office", "A")
+
+    ada = world.customer_a.customer_number
+    [review] = read(tmp_path / "out" / BUDGETS)
+    assert (review["customer_legacy_id"], review["income_wages"], review["expense_food"]) == (
+        ada,
+        "900.00",
+        "0.00",
+    )
+    [referral_row] = read(tmp_path / "out" / REFERRALS)
+    # The referral's case note is in case_notes.csv, named, not written twice.
+    [note] = [
+        n
+        for n in read(tmp_path / "out" / NOTES)
+        if n["legacy_id"] == referral_row["note_legacy_id"]
+    ]
+    assert note["subject"] == "Supportive Service/Referral: Transportation"
+    assert referral_row["outcome"] == "could_not_help"
+    orders = {p["status"]: p for p in read(tmp_path / "out" / PURCHASE_ORDERS)}
+    assert re.fullmatch(rf"{ada}-P\d+", orders["draft"]["legacy_id"])
+    assert (orders["draft"]["number"], orders["draft"]["service_legacy_id"]) == ("", "")
+    paid = orders["paid"]
+    assert (paid["number"], paid["amount"], paid["amount_paid"], paid["invoice_number"]) == (
+        "A-PY26-00002",
+        "62.00",
+        "60.00",
+        "INV-2291",
+    )
+    assert orders["issued"]["card_number"] == "SMTD-40210"
+    assert {p["referral"] for p in orders.values()} == {referral_row["note_legacy_id"]}
+    services = {s["legacy_id"]: s for s in read(tmp_path / "out" / SERVICES)}
+    assert services[paid["service_legacy_id"]]["activity"] == "181"
+    assert services[paid["supports_service_legacy_id"]]["activity"] == "300"
+
+
 def test_an_unknown_customer_number_is_refused(world: World, tmp_path: Path):
     with pytest.raises(CommandError, match="C9999999"):
         export(tmp_path / "out", "--customer", "C9999999")
@@ -358,7 +542,7 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
     """The demo organisation, exported in the import format and imported into a database
     holding only its offices and staff, gives the same customers, records and alerts."""
     from casemgmt.clock import today
-    from demo.management.commands.seed_demo import WORKSHOP_CATALOG
+    from demo.management.commands.seed_demo import DEMO_VENDORS, WORKSHOP_CATALOG
     from demo.management.commands.seed_demo import Command as SeedDemo
 
     on = today().isoformat()  # the demo is seeded relative to today
@@ -373,6 +557,8 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
     seed._staff(seed._offices())  # the organisation a board brings its records into
     for title, code, content in WORKSHOP_CATALOG:  # with its workshop catalog
         make_workshop(title, code, content=content)
+    for name, address, phone, types in DEMO_VENDORS:  # and its vendors
+        Vendor.objects.create(name=name, address=address, phone=phone, supportive_types=types)
 
     run(first, "--as-of", on)
 
@@ -385,6 +571,13 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
     marks = {b[4] for b in before["bookings"]}
     assert {"attended", "no_show", ""} <= marks
     assert all((b[4] == "attended") == (b[5] != "") for b in before["bookings"])
+    # Purchase orders paid, issued, awaiting approval and drafted; those issued numbered
+    # and linked to their services, with the budget reviews and referrals behind them.
+    statuses = {p[3] for p in before["purchase_orders"]}
+    assert {"paid", "issued", "awaiting", "draft"} <= statuses
+    assert all((p[3] in ("issued", "paid")) == (p[14] != "") for p in before["purchase_orders"])
+    assert all((p[2] != "") == (p[14] != "") for p in before["purchase_orders"])
+    assert before["budget_reviews"] and before["referrals"]
     assert case_files() == before
     export(second)
     for name in FILES:
