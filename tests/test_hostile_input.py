@@ -20,6 +20,14 @@ from casemgmt.models import SubmissionToken
 from casenotes.models import CaseNote
 from compliance.models import PlannedGap
 from customers.models import Barrier, Customer, EligibilityDocument
+from employment.models import (
+    Credential,
+    EmployerContact,
+    Employment,
+    Placement,
+    PlacementFollowUp,
+    SkillGain,
+)
 from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from services.models import Activity, ServiceRecord
 from supportive.models import BudgetReview, PurchaseOrder, Referral, Vendor
@@ -49,6 +57,12 @@ WRITTEN = [
     BudgetReview,
     Referral,
     PurchaseOrder,
+    EmployerContact,
+    Employment,
+    Placement,
+    PlacementFollowUp,
+    Credential,
+    SkillGain,
 ]
 
 TEXT = {"a NUL byte": "Ann\x00e", "oversized text": "x" * 100_001}
@@ -150,6 +164,47 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "ends_on": "2026-12-20",
     },
     "workshops:attendance": lambda w: {"action": "submit_all"},
+    "employment:contact_create": lambda w: {
+        "employer": "Prairie Logistics",
+        "method": "phone",
+        "contacted_on": "2026-11-20",
+        "outcome": "referred",
+    },
+    "employment:job_create": lambda w: {
+        "employer": "Prairie Logistics",
+        "job_title": "Forklift operator",
+        "onet_code": "53-7051.00",
+        "started_on": "2026-11-16",
+        "hourly_wage": "18.50",
+        "hours_per_week": "40",
+        "verification": "pay_stub",
+    },
+    "employment:job_edit": lambda w: {"hours_per_week": "30"},
+    "employment:placement_create": lambda w: {
+        "kind": "ojt",
+        "worksite": "Prairie Fabrication",
+        "supervisor": "Dana Lopez",
+        "hourly_wage": "16.00",
+        "subsidized_wage": "8.00",
+        "hours_per_week": "40",
+        "starts_on": "2026-12-01",
+    },
+    "employment:placement_status": lambda w: {"status": "started", "on": "2026-11-20"},
+    "employment:placement_follow_up": lambda w: {
+        "done_on": "2026-11-24",
+        "two_way": "yes",
+        "note_body": "Spoke with the worksite supervisor: attendance is good.",
+    },
+    "employment:credential_create": lambda w: {
+        "credential_type": "5",
+        "name": "Certified Forklift Operator",
+        "attained_on": "2026-11-20",
+    },
+    "employment:skill_gain_create": lambda w: {
+        "kind": "efl",
+        "achieved_on": "2026-11-20",
+        "description": "TABE reading 4 to 5",
+    },
     "supportive:budget_create": lambda w: {
         "reviewed_on": "2026-11-20",
         "income_wages": "1250.00",

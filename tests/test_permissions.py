@@ -5,6 +5,9 @@ customer answers 404, as if it did not exist; a missing permission answers 403; 
 anonymous visitor is sent to sign in (302).
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
@@ -12,6 +15,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from casemgmt.clock import today_for_office
 from customers.models import DocumentType
 from customers.services import document_upload
+from employment.services import employment_create, placement_create
 from plans.services import plan_version_mark_printed, plan_version_sign
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
@@ -154,6 +158,16 @@ PO_SUPERVISOR_ACTION = row(
 )
 
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
+    "employment:customer": CUSTOMER_READ,
+    "employment:entry_check": CUSTOMER_READ,
+    "employment:contact_create": CUSTOMER_WRITE,
+    "employment:job_create": CUSTOMER_WRITE,
+    "employment:job_edit": CUSTOMER_WRITE,
+    "employment:placement_create": CUSTOMER_WRITE,
+    "employment:placement_status": CUSTOMER_WRITE,
+    "employment:placement_follow_up": CUSTOMER_WRITE,
+    "employment:credential_create": CUSTOMER_WRITE,
+    "employment:skill_gain_create": CUSTOMER_WRITE,
     "supportive:customer": CUSTOMER_READ,
     "supportive:budget_create": CUSTOMER_WRITE,
     "supportive:budget_detail": CUSTOMER_READ,
@@ -514,6 +528,11 @@ def _service_with_note(world: World) -> ServiceRecord:
     )
 
 
+EMPLOYMENT_RECORD_URLS = {
+    "employment:job_edit",
+    "employment:placement_status",
+    "employment:placement_follow_up",
+}
 # Which kwargs a workshops URL takes, tried in turn.
 WORKSHOP_KWARGS = [
     ("session_pk", "booking_pk"),
@@ -584,8 +603,47 @@ def _supportive_url(name: str, world: World) -> str:
     return reverse(name, kwargs={"pk": customer.pk, "po_pk": po.pk})
 
 
+def _employment_url(name: str, world: World) -> str:
+    """Customer A with the job or placement (and its day-30 follow-up) a URL opens."""
+    customer = world.customer_a
+    kwargs = {"pk": customer.pk}
+    if name == "employment:job_edit":
+        kwargs["job_pk"] = employment_create(
+            customer=customer,
+            user=world.planner_a,
+            fields={
+                "employer": "Prairie Logistics",
+                "job_title": "Forklift operator",
+                "started_on": datetime.date(2026, 11, 2),
+                "hourly_wage": Decimal("18.50"),
+                "hours_per_week": Decimal("40"),
+                "verification": "pay_stub",
+            },
+        ).pk
+    elif name in ("employment:placement_status", "employment:placement_follow_up"):
+        placement = placement_create(
+            customer=customer,
+            user=world.planner_a,
+            fields={
+                "kind": "ojt",
+                "worksite": "Prairie Fabrication",
+                "supervisor": "Dana Lopez",
+                "hourly_wage": Decimal("16.00"),
+                "subsidized_wage": Decimal("8.00"),
+                "hours_per_week": Decimal("40"),
+                "starts_on": datetime.date(2026, 11, 2),
+            },
+        )
+        kwargs["placement_pk"] = placement.pk
+        if name == "employment:placement_follow_up":
+            kwargs["follow_up_pk"] = placement.follow_ups.get(day=30).pk
+    return reverse(name, kwargs=kwargs)
+
+
 def _url(name: str, world: World) -> str:
     customer = world.customer_a
+    if name in EMPLOYMENT_RECORD_URLS:
+        return _employment_url(name, world)
     if name.startswith("workshops:"):
         return _workshop_url(name, world)
     if name.startswith("supportive:"):
