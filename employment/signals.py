@@ -1,11 +1,12 @@
-"""A new enrolling service after an exit starts a new period of participation
-(SPEC 2). `services` records the service without knowing about periods; this app
+"""A new enrolling service after an exit came (more than the region's exit day, 90 by
+default, after the exit date) starts a new period of participation (SPEC 2). `services` records the service without knowing about periods; this app
 hears of it through `post_save` and keeps the earlier period whole."""
 
 from django.db import transaction
 from django.db.models.signals import post_save
 
 from casemgmt.conflicts import bump
+from casemgmt.models import Policy
 from customers.models import Customer, Status
 from employment.services import period_sync
 from services.models import ServiceRecord
@@ -19,8 +20,12 @@ def period_reenter(sender, instance: ServiceRecord, created: bool, **kwargs) -> 
     customer = Customer.objects.select_related("office").get(pk=instance.customer_id)
     if customer.status not in EXITED or customer.exit_date is None:
         return
-    if instance.started_on <= customer.exit_date:
-        return  # inside the period that exited: the compliance engine decides
+    exit_day = Policy.for_office(customer.office).exit_day
+    if (instance.started_on - customer.exit_date).days <= exit_day:
+        # Within the days after the exit's date that the exit needed to come, the
+        # customer never left: the compliance engine undoes a soft exit or moves its
+        # date, and a recorded exit stays as the planner recorded it.
+        return
     with transaction.atomic():
         period_sync(customer)  # closes the earlier period on its exit, with its follow-ups
         locked = Customer.objects.select_for_update().get(pk=customer.pk)

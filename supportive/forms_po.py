@@ -210,6 +210,7 @@ class VoidForm(POActionForm):
         max_length=300,
         label="Why it is voided",
         help_text="Kept with the purchase order and in the update log; nothing is deleted.",
+        error_messages={"required": "Say why the purchase order is voided."},
     )
 
     def layout(self) -> list[object]:

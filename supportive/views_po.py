@@ -61,11 +61,12 @@ CREATE_HINTS = {
 }
 ACTION_HINTS = {
     "referral": (
-        "Record that the organisation could not help, or void this draft and write it again "
-        "with the reason no community organisation offers this."
+        "Record that the organisation could not help, or ask a supervisor to void this draft "
+        "and write it again with the reason no community organisation offers this."
     ),
     "unit_price": (
-        "A draft's amount is not changed: void it and write one for at most what is left."
+        "A draft's amount is not changed: ask a supervisor to void it, and write one for at "
+        "most what is left."
     ),
 }
 

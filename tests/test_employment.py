@@ -234,9 +234,21 @@ def test_the_status_moves_to_follow_up_and_closes_after_the_year(world: World):
 
 
 def test_a_new_enrolling_service_after_an_exit_starts_a_second_period(world: World):
-    customer = participant(world)
+    customer = certify(world.customer_a, datetime.date(2026, 7, 1))
+
+    def job_search(day: datetime.date) -> None:
+        service_record_create(
+            customer=Customer.objects.get(pk=customer.pk),
+            activity=Activity.objects.get(code="211"),
+            started_on=day,
+            ended_on=day,
+            entered_by=world.planner_a,
+            note=NoteDraft("Job search", "Checked in about job leads.", "in_person", True),
+        )
+
+    job_search(datetime.date(2026, 7, 15))
     exit_record(
-        customer=customer,
+        customer=Customer.objects.get(pk=customer.pk),
         user=world.planner_a,
         employed_at_exit=False,
         other_reason="",
@@ -244,14 +256,8 @@ def test_a_new_enrolling_service_after_an_exit_starts_a_second_period(world: Wor
         note_body="Services complete.",
     )
 
-    service_record_create(
-        customer=Customer.objects.get(pk=customer.pk),
-        activity=Activity.objects.get(code="211"),
-        started_on=datetime.date(2026, 11, 18),
-        ended_on=datetime.date(2026, 11, 18),
-        entered_by=world.planner_a,
-        note=NoteDraft("Job search", "The customer came back after a layoff.", "in_person", True),
-    )
+    # 127 days after the exit's date (more than the 90 an exit needs): a return.
+    job_search(datetime.date(2026, 11, 19))
 
     customer.refresh_from_db()
     assert customer.status == Status.PARTICIPANT and customer.exit_date is None
@@ -261,8 +267,8 @@ def test_a_new_enrolling_service_after_an_exit_starts_a_second_period(world: Wor
         .values_list("entered_on", "exited_on")
     )
     assert periods == [
-        (datetime.date(2026, 10, 5), datetime.date(2026, 10, 5)),
-        (datetime.date(2026, 11, 18), None),
+        (datetime.date(2026, 7, 15), datetime.date(2026, 7, 15)),
+        (datetime.date(2026, 11, 19), None),
     ]
     assert CaseNote.objects.filter(customer=customer, note_type="exit").count() == 1
 

@@ -282,17 +282,20 @@ def test_a_late_service_exactly_90_days_back_keeps_the_exit_and_moves_its_date(w
     assert customer.lock_version == version + 1  # nothing more to change
 
 
-@pytest.mark.parametrize(
-    ("after_exit_day", "status"), [(0, Status.PARTICIPANT), (1, Status.EXITED)]
-)
+@pytest.mark.parametrize(("after_exit_day", "returned"), [(0, False), (1, True)])
 def test_a_service_begun_after_the_exit_came_is_a_return_not_an_undo(
-    world: World, after_exit_day: int, status: str
+    world: World, after_exit_day: int, returned: bool
 ):
     customer = soft_exited(world)  # exit date B, the exit came on B + 90
     service(customer, "202", days(90 + after_exit_day))
     evaluate(as_of=days(100), customer_ids=[customer.pk])
     customer.refresh_from_db()
-    assert customer.status == status
+    # On day 90 the soft exit is undone (one period goes on); from day 91 the customer
+    # returns: a new period of participation, the earlier one whole with its exit on B.
+    assert customer.status == Status.PARTICIPANT
+    assert customer.periods.filter(exited_on=B, exit_kind="soft").exists() is returned
+    if returned:
+        assert customer.periods.get(exited_on__isnull=True).entered_on == days(91)
 
 
 def test_a_reopened_enrolling_service_undoes_the_soft_exit(world: World):

@@ -375,7 +375,7 @@ def test_a_cap_refusal_shows_the_rule_the_figures_and_what_to_do(world: World, r
         "Transportation for this customer in PY26 would come to $100.01, over the cap of "
         "$100.00 ($25.00 left)."
     ) in page
-    assert "void it and write one for at most what is left" in page
+    assert "ask a supervisor to void it, and write one for at most what is left" in page
     assert snapshot() == before
     assert_saved(PurchaseOrder, second.pk, status=POStatus.DRAFT, number=None)
 
@@ -388,7 +388,7 @@ def test_the_budget_review_and_referral_refusals_say_what_to_do(world: World, re
 
     assert "Record the customer's budget review first: nothing is paid without one." in page
     assert "Refer the customer to a community organisation for this need first" in page
-    assert "Record that the organisation could not help, or void this draft" in page
+    assert "Record that the organisation could not help, or ask a supervisor to void this draft" in page
     assert_saved(PurchaseOrder, po.pk, status=POStatus.DRAFT)
 
 
