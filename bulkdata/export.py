@@ -21,6 +21,15 @@ referral by that note. A purchase order entered in the product gets a legacy id 
 from the customer's, `<customer>-P<n>`; it keeps its number, and names the enrolling
 service it supports and the supportive service issuing recorded (both in
 `services.csv`). Vendors are reference data: the receiving installation keeps its own.
+
+Employment: the customers' employer contacts, jobs, placements (each with its five
+follow-ups: the day done and the case note), credentials, skill gains, periods of
+participation and quarterly follow-ups, as stored. Jobs and placements entered in the
+product get a legacy id made from the customer's, `<customer>-J<n>` and
+`<customer>-PL<n>`; a period names its job at exit by it. Periods are known by their
+customer and program entry, follow-ups by their period and quarter; the notes of exits
+and follow-ups are in `case_notes.csv`, named by their legacy ids. Who entered an
+outcome, when, and whether late are written: the 10-day entry rule reads them.
 """
 
 import csv
@@ -39,25 +48,43 @@ from bulkdata.legacy_import import (
     BOOKINGS,
     BUDGETS,
     COLUMNS,
+    CREDENTIALS,
     CUSTOMERS,
+    EMPLOYER_CONTACTS,
     FILES,
+    FOLLOW_UPS,
     GAPS,
     GOALS,
+    JOBS,
     NOTES,
+    PERIODS,
+    PLACEMENTS,
     PLANS,
     PURCHASE_ORDERS,
     REFERRALS,
     REVIEWS,
     SERVICES,
     SESSIONS,
+    SKILL_GAINS,
     STEPS,
     VERSIONS,
+    placement_follow_up_column,
     review_subject,
 )
 from casenotes.models import CaseNote, NoteType
 from compliance.models import PlannedGap
 from customers.models import Customer
 from customers.pii import ssn_decrypt
+from employment.models import (
+    Credential,
+    EmployerContact,
+    Employment,
+    FollowUp,
+    Period,
+    Placement,
+    PlacementFollowUp,
+    SkillGain,
+)
 from plans.models import Assessment, Goal, Plan, PlanVersion, Step
 from plans.services import PLAN_FIELDS
 from services.models import ServiceRecord
@@ -198,6 +225,7 @@ def export_records(directory: Path, customers: QuerySet[Customer]) -> dict[str, 
     rows[STEPS] = iter(steps)
     rows.update(_workshop_rows(customers, keys))
     rows.update(_supportive_rows(keys))
+    rows.update(_employment_rows(keys))
 
     written = {}
     for name in FILES:
@@ -600,3 +628,161 @@ def _po_row(po: PurchaseOrder, keys: dict[int, str]) -> dict[str, object]:
         "voided_by": _user(po.voided_by),
         "voided_at": po.voided_at,
     }
+
+
+def job_key(job: Employment, keys: dict[int, str]) -> str:
+    return job.legacy_id or f"{keys[job.customer_id]}-J{job.pk}"
+
+
+def placement_key(placement: Placement, keys: dict[int, str]) -> str:
+    return placement.legacy_id or f"{keys[placement.customer_id]}-PL{placement.pk}"
+
+
+def _entry(record: object) -> dict[str, object]:
+    """Who entered an outcome, when (with its offset), and whether it was late."""
+    return {
+        "entered_by": _user(record.entered_by),  # type: ignore[attr-defined]
+        "entered_at": record.entered_at,  # type: ignore[attr-defined]
+        "entered_late": record.entered_late,  # type: ignore[attr-defined]
+    }
+
+
+def _employment_rows(keys: dict[int, str]) -> dict[str, Iterator[dict[str, object]]]:
+    """The customers' employer contacts, jobs, placements with their follow-ups,
+    credentials, skill gains, periods and quarterly follow-ups, customer by customer in
+    date order. One query a file (placements: two), however many there are."""
+    mine = {"customer_id__in": keys}
+    return {
+        EMPLOYER_CONTACTS: (
+            {
+                "customer_legacy_id": keys[c.customer_id],
+                "employer": c.employer,
+                "contact_person": c.contact_person,
+                "method": c.method,
+                "contacted_on": c.contacted_on,
+                "outcome": c.outcome,
+                "service_legacy_id": _service_key(c.service, keys) if c.service else "",
+                "notes": c.notes,
+                **_entry(c),
+            }
+            for c in EmployerContact.objects.filter(**mine)
+            .select_related("service", "entered_by")
+            .order_by("customer__customer_number", "contacted_on", "pk")
+        ),
+        JOBS: (
+            {
+                "legacy_id": job_key(j, keys),
+                "customer_legacy_id": keys[j.customer_id],
+                "employer": j.employer,
+                "job_title": j.job_title,
+                "onet_code": j.onet_code,
+                "started_on": j.started_on,
+                "ended_on": j.ended_on,
+                "hourly_wage": j.hourly_wage,
+                "hours_per_week": j.hours_per_week,
+                "training_related": j.training_related,
+                "verification": j.verification,
+                **_entry(j),
+            }
+            for j in Employment.objects.filter(**mine)
+            .select_related("entered_by")
+            .order_by("customer__customer_number", "started_on", "pk")
+        ),
+        PLACEMENTS: (
+            _placement_row(p, keys)
+            for p in Placement.objects.filter(**mine)
+            .select_related("entered_by")
+            .prefetch_related(
+                Prefetch("follow_ups", queryset=PlacementFollowUp.objects.select_related("note"))
+            )
+            .order_by("customer__customer_number", "starts_on", "pk")
+        ),
+        CREDENTIALS: (
+            {
+                "customer_legacy_id": keys[c.customer_id],
+                "credential_type": c.credential_type,
+                "name": c.name,
+                "attained_on": c.attained_on,
+                "training_service_legacy_id": _service_key(c.training, keys) if c.training else "",
+                **_entry(c),
+            }
+            for c in Credential.objects.filter(**mine)
+            .select_related("training", "entered_by")
+            .order_by("customer__customer_number", "attained_on", "pk")
+        ),
+        SKILL_GAINS: (
+            {
+                "customer_legacy_id": keys[g.customer_id],
+                "kind": g.kind,
+                "achieved_on": g.achieved_on,
+                "description": g.description,
+                **_entry(g),
+            }
+            for g in SkillGain.objects.filter(**mine)
+            .select_related("entered_by")
+            .order_by("customer__customer_number", "achieved_on", "pk")
+        ),
+        PERIODS: (
+            {
+                "customer_legacy_id": keys[p.customer_id],
+                "entered_on": p.entered_on,
+                "exited_on": p.exited_on,
+                "exit_kind": p.exit_kind,
+                "other_reason": p.other_reason,
+                "employed_at_exit": p.employed_at_exit,
+                "exit_job_legacy_id": job_key(p.exit_job, keys) if p.exit_job else "",
+                "exit_note_legacy_id": _note_key(p.exit_note, keys) if p.exit_note else "",
+                "exit_recorded_by": _user(p.exit_recorded_by),
+                "exit_recorded_at": p.exit_recorded_at,
+                "closed_on": p.closed_on,
+                "close_reason": p.close_reason,
+            }
+            for p in Period.objects.filter(**mine)
+            .select_related("exit_job", "exit_note", "exit_recorded_by")
+            .order_by("customer__customer_number", "entered_on", "pk")
+        ),
+        FOLLOW_UPS: (
+            {
+                "customer_legacy_id": keys[f.customer_id],
+                "period_entered_on": f.period.entered_on,
+                "quarter": f.quarter,
+                "due_on": f.due_on,
+                "done_on": f.done_on,
+                "employed": f.employed,
+                "employer": f.employer,
+                "hourly_wage": f.hourly_wage,
+                "in_education": f.in_education,
+                "supportive_need": f.supportive_need,
+                "note_legacy_id": _note_key(f.note, keys) if f.note else "",
+                "recorded_by": _user(f.recorded_by),
+            }
+            for f in FollowUp.objects.filter(**mine)
+            .select_related("period", "note", "recorded_by")
+            .order_by("customer__customer_number", "period__entered_on", "quarter", "pk")
+        ),
+    }
+
+
+def _placement_row(placement: Placement, keys: dict[int, str]) -> dict[str, object]:
+    """A placement with each follow-up's day done and case note, by its day."""
+    row: dict[str, object] = {
+        "legacy_id": placement_key(placement, keys),
+        "customer_legacy_id": keys[placement.customer_id],
+        "kind": placement.kind,
+        "worksite": placement.worksite,
+        "supervisor": placement.supervisor,
+        "hourly_wage": placement.hourly_wage,
+        "subsidized_wage": placement.subsidized_wage,
+        "hours_per_week": placement.hours_per_week,
+        "status": placement.status,
+        "starts_on": placement.starts_on,
+        "ends_on": placement.ends_on,
+        "status_changed_on": placement.status_changed_on,
+        **_entry(placement),
+    }
+    for follow_up in placement.follow_ups.all():
+        row[placement_follow_up_column(follow_up.day, "done_on")] = follow_up.done_on
+        row[placement_follow_up_column(follow_up.day, "note_legacy_id")] = (
+            _note_key(follow_up.note, keys) if follow_up.note else ""
+        )
+    return row

@@ -1,7 +1,9 @@
 """Load a legacy system's case files from CSV: customers with their barriers and partner
 programs, assessments, services, case notes, plans with goals and steps, plan reviews,
-planned gaps, the workshop sessions, bookings (with attendance) and appointments, and
-the supportive services: budget reviews, referrals and purchase orders.
+planned gaps, the workshop sessions, bookings (with attendance) and appointments, the
+supportive services (budget reviews, referrals and purchase orders), and the end of the
+path: employer contacts, jobs, placements with their follow-ups, credentials, skill
+gains, periods of participation and the quarterly follow-ups after an exit.
 
 The format is described in docs/import-format.md. Every row goes through the same
 service functions as the forms (`customer_create`, `service_record_create`,
@@ -14,7 +16,12 @@ through `supportive.history_import`: no cap, approval or referral gate is passed
 but what contradicts itself is refused (an amount that is not the quantity times the
 unit price, a number or card number twice, an issued purchase order without its
 service); after them, each office's series of numbers is raised past the numbers
-imported in its format.
+imported in its format. And employment through `employment.history_import`: outcomes
+keep who entered them, when and whether late (the 10-day entry rule reads them), a
+placement is not held to today's minimum wage, periods keep their entry, exit and
+closing as the old system had them; what contradicts itself is refused (an exit before
+the entry, a follow-up outside quarters 1-4 or not due when the rule says, a subsidised
+part above the wage, a job, training or note of another customer).
 
 All or nothing by default: one bad row and nothing is loaded. With `skip_invalid`
 the good rows are loaded, each in its own savepoint, and the bad ones are listed.
@@ -64,6 +71,37 @@ from customers.pii import InvalidSSN, ssn_normalize
 from customers.rules import phone_digits
 from customers.selectors import customer_find_duplicates
 from customers.services import customer_create, customer_status_carry
+from employment.history_import import (
+    credential_restore,
+    employer_contact_restore,
+    follow_up_restore,
+    follow_ups_schedule,
+    job_restore,
+    period_restore,
+    placement_restore,
+    skill_gain_restore,
+)
+from employment.models import (
+    ContactMethod as EmployerContactMethod,
+)
+from employment.models import (
+    ContactOutcome,
+    Credential,
+    CredentialType,
+    EmployerContact,
+    Employment,
+    ExitKind,
+    FollowUp,
+    OtherExitReason,
+    Period,
+    Placement,
+    PlacementKind,
+    PlacementStatus,
+    SkillGain,
+    SkillGainKind,
+    Verification,
+)
+from employment.rules import PLACEMENT_FOLLOW_UP_DAYS
 from plans.models import (
     Assessment,
     AssessmentType,
@@ -129,6 +167,13 @@ APPOINTMENTS = "appointments.csv"
 BUDGETS = "budget_reviews.csv"
 REFERRALS = "referrals.csv"
 PURCHASE_ORDERS = "purchase_orders.csv"
+EMPLOYER_CONTACTS = "employer_contacts.csv"
+JOBS = "jobs.csv"
+PLACEMENTS = "placements.csv"
+CREDENTIALS = "credentials.csv"
+SKILL_GAINS = "skill_gains.csv"
+PERIODS = "periods.csv"
+FOLLOW_UPS = "follow_ups.csv"
 FILES = (
     CUSTOMERS,
     ASSESSMENTS,
@@ -146,7 +191,23 @@ FILES = (
     BUDGETS,
     REFERRALS,
     PURCHASE_ORDERS,
+    EMPLOYER_CONTACTS,
+    JOBS,
+    PLACEMENTS,
+    CREDENTIALS,
+    SKILL_GAINS,
+    PERIODS,
+    FOLLOW_UPS,
 )
+
+# Who entered an outcome, when, and whether late: the 10-day entry rule reads them.
+ENTRY_COLUMNS = {"entered_by": True, "entered_at": False, "entered_late": False}
+
+
+def placement_follow_up_column(day: int, part: str) -> str:
+    """A placement's follow-up of `day` in placements.csv: `done_on` or `note_legacy_id`."""
+    return f"follow_up_{day}_{part}"
+
 
 # Column name -> required. Kept in step with docs/import-format.md (a test checks).
 COLUMNS: dict[str, dict[str, bool]] = {
@@ -375,6 +436,94 @@ COLUMNS: dict[str, dict[str, bool]] = {
         "voided_by": False,
         "voided_at": False,
     },
+    EMPLOYER_CONTACTS: {
+        "customer_legacy_id": True,
+        "employer": True,
+        "contact_person": False,
+        "method": True,
+        "contacted_on": True,
+        "outcome": True,
+        "service_legacy_id": False,
+        "notes": False,
+        **ENTRY_COLUMNS,
+    },
+    JOBS: {
+        "legacy_id": True,
+        "customer_legacy_id": True,
+        "employer": True,
+        "job_title": True,
+        "onet_code": False,
+        "started_on": True,
+        "ended_on": False,
+        "hourly_wage": True,
+        "hours_per_week": True,
+        "training_related": False,
+        "verification": True,
+        **ENTRY_COLUMNS,
+    },
+    PLACEMENTS: {
+        "legacy_id": True,
+        "customer_legacy_id": True,
+        "kind": True,
+        "worksite": True,
+        "supervisor": True,
+        "hourly_wage": True,
+        "subsidized_wage": True,
+        "hours_per_week": True,
+        "status": False,
+        "starts_on": True,
+        "ends_on": False,
+        "status_changed_on": False,
+        **{
+            placement_follow_up_column(day, part): False
+            for day in PLACEMENT_FOLLOW_UP_DAYS
+            for part in ("done_on", "note_legacy_id")
+        },
+        **ENTRY_COLUMNS,
+    },
+    CREDENTIALS: {
+        "customer_legacy_id": True,
+        "credential_type": True,
+        "name": True,
+        "attained_on": True,
+        "training_service_legacy_id": False,
+        **ENTRY_COLUMNS,
+    },
+    SKILL_GAINS: {
+        "customer_legacy_id": True,
+        "kind": True,
+        "achieved_on": True,
+        "description": False,
+        **ENTRY_COLUMNS,
+    },
+    PERIODS: {
+        "customer_legacy_id": True,
+        "entered_on": True,
+        "exited_on": False,
+        "exit_kind": False,
+        "other_reason": False,
+        "employed_at_exit": False,
+        "exit_job_legacy_id": False,
+        "exit_note_legacy_id": False,
+        "exit_recorded_by": False,
+        "exit_recorded_at": False,
+        "closed_on": False,
+        "close_reason": False,
+    },
+    FOLLOW_UPS: {
+        "customer_legacy_id": True,
+        "period_entered_on": True,
+        "quarter": True,
+        "due_on": True,
+        "done_on": False,
+        "employed": False,
+        "employer": False,
+        "hourly_wage": False,
+        "in_education": False,
+        "supportive_need": False,
+        "note_legacy_id": False,
+        "recorded_by": False,
+    },
 }
 
 # Columns whose values are about a person: never repeated in a message.
@@ -424,6 +573,19 @@ PERSONAL = {
     "card_number",
     "no_referral_reason",
     "void_reason",
+    # Where a customer works or was placed, for what pay, what they attained, why they
+    # left the measures (PIRL 923: health, death, ...) and what they needed after.
+    "employer",
+    "contact_person",
+    "job_title",
+    "worksite",
+    "supervisor",
+    "hourly_wage",
+    "subsidized_wage",
+    "name",
+    "other_reason",
+    "close_reason",
+    "supportive_need",
 }
 
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")
@@ -665,10 +827,15 @@ class _Cells:
         value = self.raw(name)
         if not value:
             return None
+        field = model._meta.get_field(name)
         try:
-            return model._meta.get_field(name).clean(value, None)
+            return field.clean(value, None)
         except ValidationError:
-            self._bad(name, "is not a number with up to two decimals")
+            places = {1: "one decimal", 2: "two decimals"}.get(
+                field.decimal_places,  # type: ignore[attr-defined]
+                f"{field.decimal_places} decimals",  # type: ignore[attr-defined]
+            )
+            self._bad(name, f"is not a number with up to {places}")
             return None
 
     def number(self, name: str) -> int | None:
@@ -1269,6 +1436,166 @@ def _parse_purchase_order(row: _Row, lookup: _Lookup) -> None:
         cells.raw(name)
 
 
+def _parse_entry(cells: _Cells, lookup: _Lookup) -> None:
+    """Who entered an outcome, when, and whether late (empty: as the entry rule finds it)."""
+    cells.row.data.update(
+        entered_by=lookup.user(cells.row, "entered_by"),
+        entered_at=cells.entered_at(),
+        entered_late=cells.yes_no("entered_late"),
+    )
+    cells.raw("entered_by")
+
+
+def _parse_employer_contact(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        employer=cells.text("employer", EmployerContact),
+        contact_person=cells.text("contact_person", EmployerContact),
+        method=cells.choice("method", EmployerContactMethod.values),
+        contacted_on=cells.date("contacted_on"),
+        outcome=cells.choice("outcome", ContactOutcome.values),
+        service_legacy_id=cells.raw("service_legacy_id"),
+        notes=cells.raw("notes"),
+    )
+    _parse_entry(cells, lookup)
+    row.data["key"] = (
+        row.data["customer_legacy_id"],
+        row.values.get("employer", "").lower(),
+        row.data["contacted_on"],
+        row.data["method"],
+    )
+
+
+def _parse_job(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        employer=cells.text("employer", Employment),
+        job_title=cells.text("job_title", Employment),
+        onet_code=cells.text("onet_code", Employment),
+        started_on=cells.date("started_on"),
+        ended_on=cells.date("ended_on"),
+        hourly_wage=cells.decimal("hourly_wage", Employment),
+        hours_per_week=cells.decimal("hours_per_week", Employment),
+        training_related=cells.yes_no("training_related", False),
+        verification=cells.choice("verification", Verification.values),
+    )
+    _parse_entry(cells, lookup)
+
+
+def _parse_placement(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    _legacy_id(cells)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        kind=cells.choice("kind", PlacementKind.values),
+        worksite=cells.text("worksite", Placement),
+        supervisor=cells.text("supervisor", Placement),
+        hourly_wage=cells.decimal("hourly_wage", Placement),
+        subsidized_wage=cells.decimal("subsidized_wage", Placement),
+        hours_per_week=cells.decimal("hours_per_week", Placement),
+        status=cells.choice("status", PlacementStatus.values, PlacementStatus.PLANNED),
+        starts_on=cells.date("starts_on"),
+        ends_on=cells.date("ends_on"),
+        status_changed_on=cells.date("status_changed_on"),
+        # Day -> the day it was done and the legacy id of its case note.
+        follow_ups={
+            day: (
+                cells.date(placement_follow_up_column(day, "done_on")),
+                cells.raw(placement_follow_up_column(day, "note_legacy_id")),
+            )
+            for day in PLACEMENT_FOLLOW_UP_DAYS
+        },
+    )
+    _parse_entry(cells, lookup)
+
+
+def _parse_credential(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    credential_type = cells.count("credential_type")
+    if credential_type is not None and credential_type not in CredentialType.values:
+        cells._bad(
+            "credential_type",
+            "is not a PIRL 1800 credential code",
+            "; ".join(f"{c.value} {c.label}" for c in CredentialType),
+        )
+        credential_type = None
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        credential_type=credential_type,
+        name=cells.text("name", Credential),
+        attained_on=cells.date("attained_on"),
+        training_service_legacy_id=cells.raw("training_service_legacy_id"),
+    )
+    _parse_entry(cells, lookup)
+    row.data["key"] = (
+        row.data["customer_legacy_id"],
+        credential_type,
+        row.values.get("name", "").lower(),
+        row.data["attained_on"],
+    )
+
+
+def _parse_skill_gain(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        kind=cells.choice("kind", SkillGainKind.values),
+        achieved_on=cells.date("achieved_on"),
+        description=cells.text("description", SkillGain),
+    )
+    _parse_entry(cells, lookup)
+    row.data["key"] = (
+        row.data["customer_legacy_id"],
+        row.data["kind"],
+        row.data["achieved_on"],
+    )
+
+
+def _parse_period(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        entered_on=cells.date("entered_on"),
+        exited_on=cells.date("exited_on"),
+        exit_kind=cells.choice("exit_kind", ExitKind.values),
+        other_reason=cells.choice("other_reason", OtherExitReason.values),
+        employed_at_exit=cells.yes_no("employed_at_exit"),
+        exit_job_legacy_id=cells.raw("exit_job_legacy_id"),
+        exit_note_legacy_id=cells.raw("exit_note_legacy_id"),
+        exit_recorded_by=lookup.user(row, "exit_recorded_by"),
+        exit_recorded_at=cells.entered_at("exit_recorded_at"),
+        closed_on=cells.date("closed_on"),
+        close_reason=cells.text("close_reason", Period),
+    )
+    row.data["key"] = (row.data["customer_legacy_id"], row.data["entered_on"])
+
+
+def _parse_follow_up(row: _Row, lookup: _Lookup) -> None:
+    cells = _Cells(row)
+    row.data.update(
+        customer_legacy_id=cells.raw("customer_legacy_id"),
+        period_entered_on=cells.date("period_entered_on"),
+        quarter=cells.count("quarter"),
+        due_on=cells.date("due_on"),
+        done_on=cells.date("done_on"),
+        employed=cells.yes_no("employed"),
+        employer=cells.text("employer", FollowUp),
+        hourly_wage=cells.decimal("hourly_wage", FollowUp),
+        in_education=cells.yes_no("in_education"),
+        supportive_need=cells.text("supportive_need", FollowUp),
+        note_legacy_id=cells.raw("note_legacy_id"),
+        recorded_by=lookup.user(row, "recorded_by"),
+    )
+    row.data["key"] = (
+        row.data["customer_legacy_id"],
+        row.data["period_entered_on"],
+        row.data["quarter"],
+    )
+
+
 def _dedupe_values(rows: list[_Row], name: str, what: str) -> None:
     """A value that is used once (a purchase order's number, a card number): the same
     value on a later row is refused, without repeating it."""
@@ -1360,6 +1687,12 @@ class _Import:
         self.goal_rows = _dedupe(rows[GOALS])
         self.session_rows = _dedupe(rows[SESSIONS])
         self.po_rows = _dedupe(rows[PURCHASE_ORDERS])
+        self.job_rows = _dedupe(rows[JOBS])
+        self.placement_rows = _dedupe(rows[PLACEMENTS])
+        self.jobs: dict[str, Employment] = {}
+        # Periods by customer legacy id and program entry; those this import wrote.
+        self.periods: dict[tuple[str, datetime.date], Period] = {}
+        self.new_periods: list[Period] = []
         self.referrals: dict[str, Referral] = {}
         self.orders: list[PurchaseOrder] = []
         self.sessions: dict[str, Session] = {}
@@ -1385,6 +1718,8 @@ class _Import:
             (ServiceRecord, self.service_rows),
             (CaseNote, self.note_rows),
             (PurchaseOrder, self.po_rows),
+            (Employment, self.job_rows),
+            (Placement, self.placement_rows),
         ):
             for legacy_id in model.objects.filter(legacy_id__in=list(first)).values_list(
                 "legacy_id", flat=True
@@ -1404,6 +1739,11 @@ class _Import:
         self.referral_rows: dict[str, _Row] = {}
         for row in rows[REFERRALS]:
             self.referral_rows.setdefault(row.values.get("note_legacy_id", ""), row)
+        # Periods are known by customer and program entry; follow-ups name them so.
+        self.period_rows: dict[object, _Row] = {}
+        for row in rows[PERIODS]:
+            if row.data.get("key") is not None:
+                self.period_rows.setdefault(row.data["key"], row)
         # Candidates for the note of a same-day service: first rows of their legacy id,
         # bad ones included so that the service is reported as depending on them.
         for row in rows[NOTES]:
@@ -1484,6 +1824,51 @@ class _Import:
             )
         self.referrals[note_legacy_id] = referral
         return referral
+
+    def job(self, legacy_id: str, column: str = "exit_job_legacy_id") -> Employment:
+        if legacy_id in self.jobs:
+            return self.jobs[legacy_id]
+        source = self.job_rows.get(legacy_id)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"job legacy id {legacy_id} was not imported (see {source.where})",
+                dependent=True,
+            )
+        job = Employment.objects.filter(legacy_id=legacy_id).first()
+        if job is None:
+            raise _RowError(
+                f"{column}: no job has the legacy id {legacy_id!r} "
+                f"(not in {JOBS} and not imported before)"
+            )
+        self.jobs[legacy_id] = job
+        return job
+
+    def period(self, customer_legacy_id: str, entered_on: datetime.date) -> Period:
+        """A period by its customer and program entry, from periods.csv or imported before."""
+        key = (customer_legacy_id, entered_on)
+        if key in self.periods:
+            return self.periods[key]
+        source = self.period_rows.get(key)
+        if source is not None and source.state == "bad":
+            raise _RowError(
+                f"the period of customer legacy id {customer_legacy_id} entered on "
+                f"{entered_on:%Y-%m-%d} was not imported (see {source.where})",
+                dependent=True,
+            )
+        customer = self.customer(customer_legacy_id)
+        period = (
+            Period.objects.select_related("customer__office")
+            .filter(customer=customer, entered_on=entered_on)
+            .first()
+        )
+        if period is None:
+            raise _RowError(
+                f"period_entered_on: customer legacy id {customer_legacy_id} has no period "
+                f"of participation entered on {entered_on:%Y-%m-%d} (not in {PERIODS} and not "
+                "imported before)"
+            )
+        self.periods[key] = period
+        return period
 
     @staticmethod
     def attempt(row: _Row, load: Callable[[], object]) -> None:
@@ -2157,6 +2542,228 @@ class _Import:
             )
         self.orders.append(po)
 
+    # Employment: employer contacts, jobs, placements with their follow-ups, credentials,
+    # skill gains, periods and their quarterly follow-ups, as they stand
+    # (`employment.history_import`). Jobs and placements keep their legacy id; the others
+    # are known again by a natural key.
+
+    @staticmethod
+    def _entry(data: dict[str, object], customer: Customer) -> dict[str, object]:
+        return {
+            "entered_by": data["entered_by"],
+            "entered_at": _moment(data["entered_at"], customer.office),  # type: ignore[arg-type]
+            "entered_late": data["entered_late"],
+        }
+
+    def load_employer_contacts(self) -> None:
+        for row in self.rows[EMPLOYER_CONTACTS]:
+            self.attempt(row, lambda row=row: self._employer_contact(row))
+
+    def _employer_contact(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        if EmployerContact.objects.filter(
+            customer=customer,
+            employer__iexact=data["employer"],
+            contacted_on=data["contacted_on"],
+            method=data["method"],
+        ).exists():
+            row.state = "existing"
+            return
+        service_legacy_id = str(data["service_legacy_id"])
+        service = self.service(service_legacy_id) if service_legacy_id else None
+        with _columns({"service": "service_legacy_id"}):
+            employer_contact_restore(
+                customer=customer,
+                employer=str(data["employer"]),
+                contact_person=str(data["contact_person"]),
+                method=str(data["method"]),
+                contacted_on=data["contacted_on"],  # type: ignore[arg-type]
+                outcome=str(data["outcome"]),
+                service=service,
+                notes=str(data["notes"]),
+                **self._entry(data, customer),  # type: ignore[arg-type]
+            )
+
+    def load_jobs(self) -> None:
+        for row in self.rows[JOBS]:
+            self.attempt(row, lambda row=row: self._job(row))
+
+    def _job(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        self.jobs[row.legacy_id] = job_restore(
+            legacy_id=row.legacy_id,
+            customer=customer,
+            employer=str(data["employer"]),
+            job_title=str(data["job_title"]),
+            onet_code=str(data["onet_code"]),
+            started_on=data["started_on"],  # type: ignore[arg-type]
+            ended_on=data["ended_on"],  # type: ignore[arg-type]
+            hourly_wage=data["hourly_wage"],  # type: ignore[arg-type]
+            hours_per_week=data["hours_per_week"],  # type: ignore[arg-type]
+            training_related=bool(data["training_related"]),
+            verification=str(data["verification"]),
+            **self._entry(data, customer),  # type: ignore[arg-type]
+        )
+
+    def load_placements(self) -> None:
+        for row in self.rows[PLACEMENTS]:
+            self.attempt(row, lambda row=row: self._placement(row))
+
+    def _placement(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        given: dict[int, tuple[datetime.date | None, str]] = data["follow_ups"]  # type: ignore[assignment]
+        follow_ups = {}
+        for day, (done_on, note_key) in given.items():
+            column = placement_follow_up_column(day, "note_legacy_id")
+            note = self.note(note_key, column=column) if note_key else None
+            if done_on is not None or note is not None:
+                follow_ups[day] = (done_on, note)
+        columns = {
+            f"follow_up_{day}_note": placement_follow_up_column(day, "note_legacy_id")
+            for day in PLACEMENT_FOLLOW_UP_DAYS
+        }
+        with _columns(columns):
+            placement_restore(
+                legacy_id=row.legacy_id,
+                customer=customer,
+                kind=str(data["kind"]),
+                worksite=str(data["worksite"]),
+                supervisor=str(data["supervisor"]),
+                hourly_wage=data["hourly_wage"],  # type: ignore[arg-type]
+                subsidized_wage=data["subsidized_wage"],  # type: ignore[arg-type]
+                hours_per_week=data["hours_per_week"],  # type: ignore[arg-type]
+                status=str(data["status"]),
+                starts_on=data["starts_on"],  # type: ignore[arg-type]
+                ends_on=data["ends_on"],  # type: ignore[arg-type]
+                status_changed_on=data["status_changed_on"],  # type: ignore[arg-type]
+                follow_ups=follow_ups,
+                **self._entry(data, customer),  # type: ignore[arg-type]
+            )
+
+    def load_credentials(self) -> None:
+        for row in self.rows[CREDENTIALS]:
+            self.attempt(row, lambda row=row: self._credential(row))
+
+    def _credential(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        if Credential.objects.filter(
+            customer=customer,
+            credential_type=data["credential_type"],
+            name__iexact=data["name"],
+            attained_on=data["attained_on"],
+        ).exists():
+            row.state = "existing"
+            return
+        training_key = str(data["training_service_legacy_id"])
+        training = (
+            self.service(training_key, column="training_service_legacy_id")
+            if training_key
+            else None
+        )
+        with _columns({"training": "training_service_legacy_id"}):
+            credential_restore(
+                customer=customer,
+                credential_type=data["credential_type"],  # type: ignore[arg-type]
+                name=str(data["name"]),
+                attained_on=data["attained_on"],  # type: ignore[arg-type]
+                training=training,
+                **self._entry(data, customer),  # type: ignore[arg-type]
+            )
+
+    def load_skill_gains(self) -> None:
+        for row in self.rows[SKILL_GAINS]:
+            self.attempt(row, lambda row=row: self._skill_gain(row))
+
+    def _skill_gain(self, row: _Row) -> None:
+        data = row.data
+        customer = self.customer(str(data["customer_legacy_id"]))
+        if SkillGain.objects.filter(
+            customer=customer, kind=data["kind"], achieved_on=data["achieved_on"]
+        ).exists():
+            row.state = "existing"
+            return
+        skill_gain_restore(
+            customer=customer,
+            kind=str(data["kind"]),
+            achieved_on=data["achieved_on"],  # type: ignore[arg-type]
+            description=str(data["description"]),
+            **self._entry(data, customer),  # type: ignore[arg-type]
+        )
+
+    def load_periods(self) -> None:
+        for row in self.rows[PERIODS]:
+            self.attempt(row, lambda row=row: self._period(row))
+
+    def _period(self, row: _Row) -> None:
+        data = row.data
+        legacy_id = str(data["customer_legacy_id"])
+        customer = self.customer(legacy_id)
+        key = (legacy_id, data["entered_on"])
+        existing = Period.objects.filter(customer=customer, entered_on=data["entered_on"]).first()
+        if existing is not None:
+            row.state = "existing"
+            self.periods[key] = existing  # type: ignore[index]
+            return
+        job_key, note_key = str(data["exit_job_legacy_id"]), str(data["exit_note_legacy_id"])
+        with _columns({"exit_job": "exit_job_legacy_id", "exit_note": "exit_note_legacy_id"}):
+            period = period_restore(
+                customer=customer,
+                entered_on=data["entered_on"],  # type: ignore[arg-type]
+                exited_on=data["exited_on"],  # type: ignore[arg-type]
+                exit_kind=str(data["exit_kind"]),
+                other_reason=str(data["other_reason"]),
+                employed_at_exit=data["employed_at_exit"],  # type: ignore[arg-type]
+                exit_job=self.job(job_key) if job_key else None,
+                exit_note=self.note(note_key, column="exit_note_legacy_id") if note_key else None,
+                exit_recorded_by=data["exit_recorded_by"],  # type: ignore[arg-type]
+                exit_recorded_at=_moment(data["exit_recorded_at"], customer.office),  # type: ignore[arg-type]
+                closed_on=data["closed_on"],  # type: ignore[arg-type]
+                close_reason=str(data["close_reason"]),
+            )
+        self.periods[key] = period  # type: ignore[index]
+        self.new_periods.append(period)
+
+    def load_follow_ups(self) -> None:
+        """In file order; then each exited period this import touched gets the quarterly
+        follow-ups the file leaves out (`follow_ups_schedule`). A row whose quarter is
+        on file already counts as already imported, unless that follow-up is not done
+        and the row says it was: then the row records it (a quarter scheduled by an
+        earlier import or by the product, or left by a row refused before)."""
+        touched: dict[int, Period] = {p.pk: p for p in self.new_periods}
+        for row in self.rows[FOLLOW_UPS]:
+            self.attempt(row, lambda row=row: self._follow_up(row, touched))
+        for period in touched.values():
+            follow_ups_schedule(period)
+
+    def _follow_up(self, row: _Row, touched: dict[int, Period]) -> None:
+        data = row.data
+        period = self.period(str(data["customer_legacy_id"]), data["period_entered_on"])  # type: ignore[arg-type]
+        scheduled = FollowUp.objects.filter(period=period, quarter=data["quarter"]).first()
+        if scheduled is not None and (scheduled.done_on is not None or data["done_on"] is None):
+            row.state = "existing"
+            return
+        note_key = str(data["note_legacy_id"])
+        with _columns({"note": "note_legacy_id", "period": "period_entered_on"}):
+            follow_up_restore(
+                period=period,
+                quarter=data["quarter"],  # type: ignore[arg-type]
+                due_on=data["due_on"],  # type: ignore[arg-type]
+                done_on=data["done_on"],  # type: ignore[arg-type]
+                employed=data["employed"],  # type: ignore[arg-type]
+                employer=str(data["employer"]),
+                hourly_wage=data["hourly_wage"],  # type: ignore[arg-type]
+                in_education=data["in_education"],  # type: ignore[arg-type]
+                supportive_need=str(data["supportive_need"]),
+                note=self.note(note_key) if note_key else None,
+                recorded_by=data["recorded_by"],  # type: ignore[arg-type]
+                scheduled=scheduled,
+            )
+        touched[period.pk] = period
+
 
 def review_subject(short_name: str) -> str:
     """The subject of the note `plan_review` writes: how a review is known again, here
@@ -2190,6 +2797,13 @@ PARSERS: dict[str, Callable[[_Row, _Lookup], None]] = {
     BUDGETS: _parse_budget_review,
     REFERRALS: _parse_referral,
     PURCHASE_ORDERS: _parse_purchase_order,
+    EMPLOYER_CONTACTS: _parse_employer_contact,
+    JOBS: _parse_job,
+    PLACEMENTS: _parse_placement,
+    CREDENTIALS: _parse_credential,
+    SKILL_GAINS: _parse_skill_gain,
+    PERIODS: _parse_period,
+    FOLLOW_UPS: _parse_follow_up,
 }
 # What the natural key of a file without legacy ids names, for the report.
 KEYED = {
@@ -2204,6 +2818,11 @@ KEYED = {
     APPOINTMENTS: "customer, staff member, date, start time and status",
     BUDGETS: "customer and review date (one budget review a day)",
     REFERRALS: "note_legacy_id (a referral is known by its case note)",
+    EMPLOYER_CONTACTS: "customer, employer, contact date and method",
+    CREDENTIALS: "customer, credential type, name and date attained",
+    SKILL_GAINS: "customer, kind and date achieved",
+    PERIODS: "customer and program entry (a period of participation)",
+    FOLLOW_UPS: "customer, period and quarter",
 }
 
 
@@ -2254,6 +2873,13 @@ def import_records(
         run.load_budget_reviews()
         run.load_referrals()
         run.load_purchase_orders()
+        run.load_employer_contacts()
+        run.load_jobs()
+        run.load_placements()
+        run.load_credentials()
+        run.load_skill_gains()
+        run.load_periods()
+        run.load_follow_ups()
         run.load_statuses()
         for name in FILES:
             for row in rows[name]:

@@ -286,6 +286,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Before the evaluation, so that it reads the day's statuses.
+    "statuses-follow-the-calendar": {
+        "task": "employment.tasks.statuses_follow_the_calendar",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "evaluate-compliance": {
         "task": "compliance.tasks.evaluate_compliance",
         "schedule": crontab(hour=2, minute=30),

@@ -60,6 +60,7 @@ RESOLUTIONS = {
     Rule.PLAN_OPEN_GOAL: "Plan has an open goal with an open objective",
     Rule.SOFT_EXIT: "Enrolling service recorded or gap planned",
     Rule.ELIGIBILITY_30: "Eligibility determined",
+    Rule.FOLLOW_UP_DUE: "Follow-up recorded, or no longer due",
 }
 
 
@@ -184,7 +185,9 @@ RESOLVE_SQL = f"""
 WITH {customers_in_scope()}
 UPDATE compliance_alert a
 SET resolved_at = now(), resolved_on = cp.as_of,
-    resolution = CASE WHEN cp.status = 'exited' AND cp.exit_reason = %(reason)s THEN 'Customer soft-exited'
+    resolution = CASE WHEN a.rule = 'follow_up_due'
+                           THEN COALESCE((%(resolutions)s::jsonb) ->> a.rule, 'No longer true')
+                      WHEN cp.status = 'exited' AND cp.exit_reason = %(reason)s THEN 'Customer soft-exited'
                       WHEN cp.status IN ('exited', 'closed') THEN 'Customer exited'
                       ELSE COALESCE((%(resolutions)s::jsonb) ->> a.rule, 'No longer true') END
 FROM cp

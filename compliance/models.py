@@ -14,6 +14,7 @@ class Rule(models.TextChoices):
     PLAN_OPEN_GOAL = "plan_open_goal", "Plan with an open goal and objective"
     SOFT_EXIT = "soft_exit", "90-day soft exit"
     ELIGIBILITY_30 = "eligibility_30", "Eligibility in 30 days"
+    FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
 
 
 class State(models.TextChoices):
@@ -30,7 +31,9 @@ class Alert(models.Model):
 
     rule = models.CharField(max_length=20, choices=Rule.choices)
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="alerts")
-    subject_type = models.CharField(max_length=12, blank=True)  # "service", "note" or ""
+    # The record a per-record alert is about: "service", "close", "note", "credential",
+    # "skill_gain", "job", "placement", "follow_up", "placement_fu"; "" for the customer.
+    subject_type = models.CharField(max_length=12, blank=True)
     subject_id = models.BigIntegerField(default=0)
     state = models.CharField(max_length=10, choices=State.choices)
     due_on = models.DateField()

@@ -97,6 +97,7 @@ class PlannerDashboard:
     due_this_week: list[Alert]
     no_contact: list[Alert]
     reviews_due: list[Alert]
+    follow_ups_due: list[Alert]  # quarterly and placement follow-ups, soonest first
     active_caseload: int
 
 
@@ -125,6 +126,7 @@ def planner_dashboard(user: User, *, on: datetime.date | None = None) -> Planner
         due_this_week=[a for a in by_due if this_week(a)],
         no_contact=[a for a in alerts if a.rule == Rule.CONTACT_30 and a.state == State.OVERDUE],
         reviews_due=[a for a in by_due if a.rule == Rule.REVIEW_90],
+        follow_ups_due=[a for a in by_due if a.rule == Rule.FOLLOW_UP_DUE],
         active_caseload=customer_list_visible(user)
         .filter(career_planner=user, status__in=ACTIVE_STATUSES)
         .count(),
@@ -438,11 +440,39 @@ def planners_in_scope(user: User, offices: QuerySet[Office]) -> QuerySet[User]:
 
 
 @dataclass
+class FollowUpsDue:
+    """A customer on the tracker's "Follow-ups due" list, with every follow-up due."""
+
+    customer: Customer
+    last_contact: datetime.date | None
+    alerts: list[Alert]
+
+    @property
+    def overdue(self) -> bool:
+        return any(a.state == State.OVERDUE for a in self.alerts)
+
+
+@dataclass
 class TrackerDashboard:
     reengage: list[Alert]  # day 60: soft exit due soon
     call: list[Alert]  # day 75: soft exit overdue
     soft_exited: list[Customer]  # day 90: soft-exited in the last 30 days
     missed: list[FollowUp]  # no-shows and missed appointments nobody followed up
+    follow_ups_due: list[FollowUpsDue]  # after exit and in placements, soonest first
+
+
+def _by_customer(alerts: list[Alert]) -> list[FollowUpsDue]:
+    """One entry per customer (one contact reaches them about every follow-up due), in
+    the order of each customer's soonest."""
+    grouped: dict[int, FollowUpsDue] = {}
+    for alert in alerts:
+        entry = grouped.get(alert.customer_id)
+        if entry is None:
+            entry = grouped[alert.customer_id] = FollowUpsDue(
+                alert.customer, alert.last_contact, []
+            )
+        entry.alerts.append(alert)
+    return list(grouped.values())
 
 
 def _last_two_way(customer_ref: str) -> Subquery:
@@ -467,7 +497,8 @@ def _local_date(timestamp: str, zone: str) -> Cast:
 
 
 def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> TrackerDashboard:
-    """The 60/75/90-day re-engagement lists of the offices the user works in.
+    """The 60/75/90-day re-engagement lists of the offices the user works in, and the
+    customers with a follow-up due (after exit, or in a placement).
 
     The exit date of a soft exit is retroactive (the last day of the last enrolling
     service), so "soft-exited in the last 30 days" is told by the day the exit happened:
@@ -476,7 +507,9 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
     """
     alerts = list(
         alert_list_visible(user)
-        .filter(rule=Rule.SOFT_EXIT, state__in=[State.DUE_SOON, State.OVERDUE])
+        .filter(
+            rule__in=[Rule.SOFT_EXIT, Rule.FOLLOW_UP_DUE], state__in=[State.DUE_SOON, State.OVERDUE]
+        )
         .select_related("customer", "customer__office", "customer__career_planner")
         .annotate(last_contact=_last_two_way("customer"))
         .order_by("due_on", "customer__last_name", "customer__first_name", "pk")
@@ -510,9 +543,11 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
         .select_related("office", "career_planner")
         .order_by("-soft_exited_on", "last_name", "first_name", "pk")
     )
+    exits = [a for a in alerts if a.rule == Rule.SOFT_EXIT]
     return TrackerDashboard(
-        reengage=[a for a in alerts if a.state == State.DUE_SOON],
-        call=[a for a in alerts if a.state == State.OVERDUE],
+        reengage=[a for a in exits if a.state == State.DUE_SOON],
+        call=[a for a in exits if a.state == State.OVERDUE],
         soft_exited=soft_exited,
         missed=follow_ups(customer_list_visible(user), on=on or today()),
+        follow_ups_due=_by_customer([a for a in alerts if a.rule == Rule.FOLLOW_UP_DUE]),
     )

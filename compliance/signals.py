@@ -27,6 +27,7 @@ from compliance.engine import evaluate
 from compliance.models import PlannedGap
 from compliance.tasks import evaluate_customer
 from customers.models import Customer
+from employment.models import Credential, Employment, FollowUp, Period, Placement, SkillGain
 from plans.models import Goal, Plan, Step
 from services.models import ServiceRecord
 
@@ -105,5 +106,21 @@ def _on_save(sender: type, instance: object, **kwargs: object) -> None:
     queue_customer_evaluation(customer_id)
 
 
-for model in (Customer, ServiceRecord, CaseNote, Plan, Goal, Step, PlannedGap):
+# Outcomes and follow-ups: a late credential is an entry_10 alert, a follow-up recorded
+# resolves its follow_up_due alert (a placement's follow-up writes a case note).
+for model in (
+    Customer,
+    ServiceRecord,
+    CaseNote,
+    Plan,
+    Goal,
+    Step,
+    PlannedGap,
+    Employment,
+    Credential,
+    SkillGain,
+    Placement,
+    Period,
+    FollowUp,
+):
     post_save.connect(_on_save, sender=model, dispatch_uid=f"compliance-evaluate-{model.__name__}")

@@ -88,6 +88,8 @@ class Employment(Entry):
     """A job the customer holds, during participation or after exit."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="jobs")
+    # The job's id in the system it was imported from (bulkdata.legacy_import).
+    legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     employer = models.CharField(max_length=160)
     job_title = models.CharField(max_length=120)
     onet_code = models.CharField(
@@ -135,6 +137,8 @@ class Placement(Entry):
     """A worksite placement or on-the-job training, with its subsidised wage."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="placements")
+    # The placement's id in the system it was imported from (bulkdata.legacy_import).
+    legacy_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     kind = models.CharField(max_length=10, choices=PlacementKind.choices)
     worksite = models.CharField(max_length=160)
     supervisor = models.CharField("Worksite supervisor", max_length=120)

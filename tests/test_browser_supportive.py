@@ -365,7 +365,9 @@ def test_planner_is_refused_over_the_cap_and_a_card_number_issued_already(
         "Transportation for this customer in PY26 would come to $325.00, over the cap of "
         "$300.00 ($225.00 left)."
     )
-    expect(refusal).to_contain_text("ask a supervisor to void it, and write one for at most what is left")
+    expect(refusal).to_contain_text(
+        "ask a supervisor to void it, and write one for at most what is left"
+    )
     # Only a supervisor voids: the planner is told whom to ask.
     expect(refusal.locator("#po-void-by-supervisor")).to_contain_text("ask one to void this draft")
     both_widths(page, "31-po-over-the-cap")

@@ -19,9 +19,14 @@ from bulkdata.legacy_import import (
     APPOINTMENTS,
     BOOKINGS,
     BUDGETS,
+    CREDENTIALS,
     CUSTOMERS,
     FILES,
+    FOLLOW_UPS,
+    JOBS,
     NOTES,
+    PERIODS,
+    PLACEMENTS,
     PLANS,
     PURCHASE_ORDERS,
     REFERRALS,
@@ -33,14 +38,33 @@ from casemgmt.clock import today_for_office
 from casenotes.models import CaseNote
 from compliance.models import Alert
 from customers.models import Customer
+from employment.models import (
+    Credential,
+    EmployerContact,
+    Employment,
+    FollowUp,
+    Period,
+    Placement,
+    SkillGain,
+)
+from employment.services import (
+    credential_create,
+    employer_contact_create,
+    employment_create,
+    exit_record,
+    follow_up_record,
+    placement_create,
+    placement_follow_up_record,
+    skill_gain_create,
+)
 from plans.models import Assessment, Goal, PlanVersion, Step
 from plans.services import goal_create
 from services.models import Activity, ServiceRecord
-from services.services import service_record_create
+from services.services import NoteDraft, service_record_create
 from supportive.models import BudgetReview, POSequence, PurchaseOrder, Referral, Vendor
 from supportive.services import po_issue, po_pay
 from tests.conftest import World
-from tests.factories import make_plan
+from tests.factories import certify, make_plan
 from tests.supportive_factory import Ready, budget, draft, make_vendor, referral
 from tests.test_import import case_file, run
 from tests.test_plans import sign
@@ -89,6 +113,30 @@ def note_key(note: CaseNote | None) -> str:
 
 def po_key(po: PurchaseOrder) -> str:
     return po.legacy_id or f"{key(po.customer)}-P{po.pk}"
+
+
+def job_key(job: Employment | None) -> str:
+    if job is None:
+        return ""
+    return job.legacy_id or f"{key(job.customer)}-J{job.pk}"
+
+
+def placement_key(placement: Placement) -> str:
+    return placement.legacy_id or f"{key(placement.customer)}-PL{placement.pk}"
+
+
+def user(someone: object) -> str:
+    return getattr(someone, "username", "")
+
+
+def moment(at: datetime.datetime | None) -> datetime.datetime | None:
+    """A time as the files write it: to the second."""
+    return at.replace(microsecond=0) if at else None
+
+
+def entry(record: object) -> tuple[object, ...]:
+    """Who entered an outcome, when and whether late: the 10-day entry rule reads them."""
+    return (record.entered_by.username, moment(record.entered_at), record.entered_late)  # type: ignore[attr-defined]
 
 
 def case_files() -> dict[str, object]:
@@ -256,6 +304,129 @@ def case_files() -> dict[str, object]:
                 "issued_by",
             )
         ),
+        **employment_files(),
+    }
+
+
+def employment_files() -> dict[str, object]:
+    """The end of the path: outcomes with who entered them and when, placements with
+    their five follow-ups, periods with their exits, and the quarterly follow-ups, each
+    with the very job and case notes it names."""
+    return {
+        "employer_contacts": sorted(
+            (
+                key(c.customer),
+                c.employer,
+                c.contact_person,
+                c.method,
+                c.contacted_on,
+                c.outcome,
+                service_key(c.service),
+                c.notes,
+                *entry(c),
+            )
+            for c in EmployerContact.objects.select_related(
+                "customer", "service__customer", "entered_by"
+            )
+        ),
+        "jobs": sorted(
+            (
+                job_key(j),
+                key(j.customer),
+                j.employer,
+                j.job_title,
+                j.onet_code,
+                j.started_on,
+                j.ended_on,
+                j.hourly_wage,
+                j.hours_per_week,
+                j.training_related,
+                j.verification,
+                *entry(j),
+            )
+            for j in Employment.objects.select_related("customer", "entered_by")
+        ),
+        "placements": sorted(
+            (
+                placement_key(p),
+                key(p.customer),
+                p.kind,
+                p.worksite,
+                p.supervisor,
+                p.hourly_wage,
+                p.subsidized_wage,
+                p.hours_per_week,
+                p.status,
+                p.starts_on,
+                p.ends_on,
+                p.status_changed_on,
+                *entry(p),
+                tuple(
+                    (f.day, f.due_on, f.done_on, note_key(f.note), user(f.recorded_by))
+                    for f in sorted(p.follow_ups.all(), key=lambda f: f.day)
+                ),
+            )
+            for p in Placement.objects.select_related("customer", "entered_by").prefetch_related(
+                "follow_ups__note__customer", "follow_ups__recorded_by"
+            )
+        ),
+        "credentials": sorted(
+            (
+                key(c.customer),
+                c.credential_type,
+                c.name,
+                c.attained_on,
+                service_key(c.training),
+                *entry(c),
+            )
+            for c in Credential.objects.select_related(
+                "customer", "training__customer", "entered_by"
+            )
+        ),
+        "skill_gains": sorted(
+            (key(g.customer), g.kind, g.achieved_on, g.description, *entry(g))
+            for g in SkillGain.objects.select_related("customer", "entered_by")
+        ),
+        # With the very job held at exit and the exit note.
+        "periods": sorted(
+            (
+                key(p.customer),
+                p.entered_on,
+                p.exited_on,
+                p.exit_kind,
+                p.other_reason,
+                p.employed_at_exit,
+                job_key(p.exit_job),
+                note_key(p.exit_note),
+                p.exit_note.subject if p.exit_note else "",
+                user(p.exit_recorded_by),
+                moment(p.exit_recorded_at),
+                p.closed_on,
+                p.close_reason,
+            )
+            for p in Period.objects.select_related(
+                "customer", "exit_job__customer", "exit_note__customer", "exit_recorded_by"
+            )
+        ),
+        "follow_ups": sorted(
+            (
+                key(f.customer),
+                f.period.entered_on,
+                f.quarter,
+                f.due_on,
+                f.done_on,
+                f.employed,
+                f.employer,
+                f.hourly_wage,
+                f.in_education,
+                f.supportive_need,
+                note_key(f.note),
+                user(f.recorded_by),
+            )
+            for f in FollowUp.objects.select_related(
+                "customer", "period", "note__customer", "recorded_by"
+            )
+        ),
     }
 
 
@@ -341,6 +512,121 @@ def supportive_history(world: World) -> None:
     draft(ready, world, item="Gas card", card_number="FUEL-0091")
 
 
+def employment_history(world: World, training: ServiceRecord) -> None:
+    """Entered in the product: Ada, in her training, contacts an employer, takes a part
+    time job, starts an OJT whose 30-day follow-up is recorded, passes a milestone and
+    earns a credential from the training; Bea, served in the spring, exits employed, her
+    first quarterly follow-up recorded and the second overdue."""
+    ada, bea = world.customer_a, world.customer_b
+    employer_contact_create(
+        customer=ada,
+        user=world.planner_a,
+        fields={
+            "employer": "Riverside Warehouse",
+            "contact_person": "Dana Whitlock",
+            "method": "phone",
+            "contacted_on": datetime.date(2026, 10, 15),
+            "outcome": "hired",
+            "service": training,
+            "notes": "Weekend shifts fit the class schedule.",
+        },
+    )
+    employment_create(
+        customer=ada,
+        user=world.planner_a,
+        fields={
+            "employer": "Riverside Warehouse",
+            "job_title": "Warehouse associate",
+            "onet_code": "53-7062.00",
+            "started_on": datetime.date(2026, 10, 20),
+            "hourly_wage": Decimal("16.50"),
+            "hours_per_week": Decimal("16"),
+            "verification": "pay_stub",
+        },
+    )
+    placement = placement_create(
+        customer=ada,
+        user=world.planner_a,
+        fields={
+            "kind": "ojt",
+            "worksite": "Capital Forklift",
+            "supervisor": "Jordan Avery",
+            "hourly_wage": Decimal("18.00"),
+            "subsidized_wage": Decimal("9.00"),
+            "hours_per_week": Decimal("32"),
+            "status": "started",
+            "starts_on": datetime.date(2026, 10, 6),
+        },
+    )
+    placement_follow_up_record(
+        follow_up=placement.follow_ups.get(day=30),
+        done_on=datetime.date(2026, 11, 6),
+        note_body="Supervisor reports steady progress on the reach truck.",
+        two_way=True,
+        user=world.planner_a,
+    )
+    skill_gain_create(
+        customer=ada,
+        user=world.planner_a,
+        fields={
+            "kind": "milestone",
+            "achieved_on": datetime.date(2026, 11, 2),
+            "description": "Passed the mid-term skills check.",
+        },
+    )
+    credential_create(
+        customer=ada,
+        user=world.planner_a,
+        fields={
+            "credential_type": 6,
+            "name": "Forklift operator",
+            "attained_on": datetime.date(2026, 11, 13),
+            "training": training,
+        },
+    )
+    bea = certify(bea, datetime.date(2026, 2, 2))
+    service_record_create(
+        customer=bea,
+        activity=Activity.objects.get(code="211"),
+        started_on=datetime.date(2026, 3, 10),
+        ended_on=datetime.date(2026, 3, 10),
+        entered_by=world.planner_b,
+        note=NoteDraft("Job search", "Reviewed job leads together.", "in_person", True),
+    )
+    job = employment_create(
+        customer=bea,
+        user=world.planner_b,
+        fields={
+            "employer": "Prairie Fabrication",
+            "job_title": "Welder helper",
+            "started_on": datetime.date(2026, 3, 2),
+            "hourly_wage": Decimal("18.50"),
+            "hours_per_week": Decimal("40"),
+            "training_related": True,
+            "verification": "employer",
+        },
+    )
+    period = exit_record(
+        customer=bea,
+        user=world.planner_b,
+        employed_at_exit=True,
+        other_reason="",
+        job=job,
+        note_body="Employed full time; services complete. Quarterly follow-up by phone.",
+    )
+    follow_up_record(
+        follow_up=period.follow_ups.get(quarter=1),
+        user=world.planner_b,
+        done_on=datetime.date(2026, 6, 24),
+        employed=True,
+        employer="Prairie Fabrication",
+        hourly_wage=Decimal("19.00"),
+        in_education=False,
+        supportive_need="",
+        note_body="Still at Prairie Fabrication, with a raise.",
+    )
+
+
 def test_it_writes_every_file_with_the_import_columns(world: World, tmp_path: Path):
     run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
 
@@ -387,6 +673,9 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
         )
         workshop_history(world)
         supportive_history(world)
+        employment_history(
+            world, ServiceRecord.objects.get(customer=world.customer_a, activity__code="300")
+        )
         run(case_file(tmp_path / "legacy"), "--as-of", AS_OF)
         call_command("evaluate_compliance", "--as-of", AS_OF, stdout=io.StringIO())
         export(first)
@@ -436,6 +725,29 @@ def test_a_round_trip_gives_the_same_customers_records_and_alerts(world: World, 
     assert {p[16] for p in orders.values()} == {referral_note}
     # The office's series goes on after the numbers imported.
     assert POSequence.objects.get(office__code="A", program_year=2026).last == 2
+    # Employment entered in the product: the jobs, the OJT with its 30-day follow-up and
+    # note, the credential from the training, Bea's exit with her job and exit note, and
+    # her follow-ups, the second overdue.
+    bea = world.customer_b.customer_number
+    assert sorted(j[1] for j in before["jobs"]) == sorted([ada, bea])
+    assert all(j[0].startswith(f"{j[1]}-J") for j in before["jobs"])
+    assert len(before["employer_contacts"]) == 1 and len(before["skill_gains"]) == 1
+    [placement] = before["placements"]
+    day_30, *later = placement[-1]
+    assert (day_30[0], day_30[2], day_30[4]) == (30, datetime.date(2026, 11, 6), "planner_a")
+    assert day_30[3].startswith(f"{ada}-N") and all(f[2] is None for f in later)
+    [credential] = before["credentials"]
+    assert credential[4].startswith(f"{ada}-S")
+    [period] = before["periods"]
+    assert period[:3] == (bea, datetime.date(2026, 3, 10), datetime.date(2026, 3, 10))
+    assert period[6].startswith(f"{bea}-J") and period[8] == "Exit"
+    assert [(f[2], f[4] is not None) for f in before["follow_ups"]] == [
+        (1, True),
+        (2, False),
+        (3, False),
+        (4, False),
+    ]
+    assert (bea, "follow_up_due", "overdue", datetime.date(2026, 9, 30)) in before["alerts"]
     export(second)
     for name in FILES:
         assert read(first / name) == read(second / name), name
@@ -511,6 +823,67 @@ def test_the_supportive_files_link_referrals_notes_and_services(world: World, tm
     assert services[paid["supports_service_legacy_id"]]["activity"] == "300"
 
 
+def test_the_employment_files_link_jobs_notes_and_services(world: World, tmp_path: Path):
+    make_plan(world.customer_a, world.planner_a)
+    training = service_record_create(
+        customer=world.customer_a,
+        activity=Activity.objects.get(code="300"),
+        started_on=datetime.date(2026, 10, 12),
+        entered_by=world.planner_a,
+        provider="outside",
+        provider_name="Lincoln Land Community College",
+    )
+    employment_history(world, training)
+
+    export(tmp_path / "out")
+
+    ada, bea = world.customer_a.customer_number, world.customer_b.customer_number
+    notes = {n["legacy_id"]: n for n in read(tmp_path / "out" / NOTES)}
+    services = {s["legacy_id"]: s for s in read(tmp_path / "out" / SERVICES)}
+    jobs = {j["customer_legacy_id"]: j for j in read(tmp_path / "out" / JOBS)}
+    assert re.fullmatch(rf"{ada}-J\d+", jobs[ada]["legacy_id"])
+    # Who entered it and when, with the offset, and whether late: entered today, it is.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", jobs[bea]["entered_at"])
+    assert (jobs[bea]["entered_by"], jobs[bea]["entered_late"]) == ("planner_b", "yes")
+    [placement] = read(tmp_path / "out" / PLACEMENTS)
+    assert re.fullmatch(rf"{ada}-PL\d+", placement["legacy_id"])
+    assert placement["follow_up_30_done_on"] == "2026-11-06"
+    assert notes[placement["follow_up_30_note_legacy_id"]]["note_type"] == "follow_up"
+    assert (placement["follow_up_60_done_on"], placement["follow_up_60_note_legacy_id"]) == ("", "")
+    [credential] = read(tmp_path / "out" / CREDENTIALS)
+    assert services[credential["training_service_legacy_id"]]["activity"] == "300"
+    # Bea's exit names her job and its note; her follow-ups name their period by its entry.
+    [period] = read(tmp_path / "out" / PERIODS)
+    assert (period["customer_legacy_id"], period["entered_on"], period["exited_on"]) == (
+        bea,
+        "2026-03-10",
+        "2026-03-10",
+    )
+    assert period["exit_job_legacy_id"] == jobs[bea]["legacy_id"]
+    assert notes[period["exit_note_legacy_id"]]["subject"] == "Exit"
+    assert (period["employed_at_exit"], period["other_reason"], period["exit_kind"]) == (
+        "yes",
+        "00",
+        "recorded",
+    )
+    follow_ups = read(tmp_path / "out" / FOLLOW_UPS)
+    assert [(f["period_entered_on"], f["quarter"], f["due_on"]) for f in follow_ups] == [
+        ("2026-03-10", "1", "2026-06-30"),
+        ("2026-03-10", "2", "2026-09-30"),
+        ("2026-03-10", "3", "2026-12-31"),
+        ("2026-03-10", "4", "2027-03-31"),
+    ]
+    first = follow_ups[0]
+    assert (first["done_on"], first["employed"], first["hourly_wage"], first["recorded_by"]) == (
+        "2026-06-24",
+        "yes",
+        "19.00",
+        "planner_b",
+    )
+    assert notes[first["note_legacy_id"]]["subject"] == "Follow-Up/Quarter 1 after exit"
+    assert follow_ups[1]["done_on"] == follow_ups[1]["note_legacy_id"] == ""
+
+
 def test_an_unknown_customer_number_is_refused(world: World, tmp_path: Path):
     with pytest.raises(CommandError, match="C9999999"):
         export(tmp_path / "out", "--customer", "C9999999")
@@ -578,6 +951,17 @@ def test_the_demo_organisation_round_trips(db, tmp_path: Path):
     assert all((p[3] in ("issued", "paid")) == (p[14] != "") for p in before["purchase_orders"])
     assert all((p[2] != "") == (p[14] != "") for p in before["purchase_orders"])
     assert before["budget_reviews"] and before["referrals"]
+    # Jobs, placements started with their follow-ups, credentials and skill gains; the
+    # exits with their periods (some closed, some with the job held at exit) and their
+    # quarterly follow-ups, done and to do, with the follow-up alerts those raise.
+    assert before["jobs"] and before["credentials"] and before["skill_gains"]
+    assert {p[8] for p in before["placements"]} == {"started"}
+    assert all(len(p[-1]) == 5 for p in before["placements"])
+    assert any(p[2] is not None for p in before["periods"])
+    assert any(p[11] is not None for p in before["periods"])
+    assert any(p[6] for p in before["periods"])
+    assert {f[4] is None for f in before["follow_ups"]} == {True, False}
+    assert "follow_up_due" in {a[1] for a in before["alerts"]}
     assert case_files() == before
     export(second)
     for name in FILES:

@@ -24,6 +24,8 @@ from employment.models import (
     Credential,
     EmployerContact,
     Employment,
+    FollowUp,
+    Period,
     Placement,
     PlacementFollowUp,
     SkillGain,
@@ -63,6 +65,8 @@ WRITTEN = [
     PlacementFollowUp,
     Credential,
     SkillGain,
+    Period,
+    FollowUp,
 ]
 
 TEXT = {"a NUL byte": "Ann\x00e", "oversized text": "x" * 100_001}
@@ -164,6 +168,20 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "ends_on": "2026-12-20",
     },
     "workshops:attendance": lambda w: {"action": "submit_all"},
+    "employment:exit": lambda w: {
+        "employed_at_exit": "no",
+        "note_body": "Employment status: not employed, looking for work\nServices complete.",
+    },
+    "employment:exit_details": lambda w: {"employed_at_exit": "no"},
+    "employment:period_close": lambda w: {"reason": "Moved out of state"},
+    "employment:follow_up": lambda w: {
+        "done_on": "2026-11-20",
+        "employed": "yes",
+        "employer": "Prairie Fabrication",
+        "hourly_wage": "18.50",
+        "in_education": "no",
+        "note_body": "Contact made: phone call\nEmployment status: employed\nHelp needed: none",
+    },
     "employment:contact_create": lambda w: {
         "employer": "Prairie Logistics",
         "method": "phone",

@@ -15,13 +15,14 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from casemgmt.clock import today_for_office
 from customers.models import DocumentType
 from customers.services import document_upload
-from employment.services import employment_create, placement_create
+from employment.models import FollowUp
+from employment.services import employment_create, exit_record, placement_create
 from plans.services import plan_version_mark_printed, plan_version_sign
 from services.models import Activity, ServiceRecord
 from services.services import NoteDraft, service_record_create
 from supportive.services import po_issue, po_request_approval
 from tests.conftest import World, client_for
-from tests.factories import make_plan
+from tests.factories import certify, make_plan
 from tests.supportive_factory import budget, draft, ready_for_po, referral
 from tests.workshop_factory import workshop_world
 from workshops.models import Appointment
@@ -159,6 +160,25 @@ PO_SUPERVISOR_ACTION = row(
 
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "employment:customer": CUSTOMER_READ,
+    "employment:periods": CUSTOMER_READ,
+    "employment:exit": CUSTOMER_WRITE,
+    "employment:exit_details": CUSTOMER_WRITE,
+    "employment:period_close": CUSTOMER_WRITE,
+    "employment:follow_up": CUSTOMER_WRITE,
+    "employment:completeness": row(
+        (LOGIN, LOGIN),
+        (200, 405),
+        (200, 405),
+        (200, 405),
+        (403, 405),
+        (200, 405),
+        tracker=NO_TRACKER_READ,
+    ),
+    "employment:outcomes": SUPERVISOR_READ,
+    "employment:outcomes_list": SUPERVISOR_READ,
+    "employment:outcomes_export": SUPERVISOR_READ,
+    "bulkdata:pirl": SUPERVISOR_READ,
+    "bulkdata:pirl_export": SUPERVISOR_READ,
     "employment:entry_check": CUSTOMER_READ,
     "employment:contact_create": CUSTOMER_WRITE,
     "employment:job_create": CUSTOMER_WRITE,
@@ -528,6 +548,12 @@ def _service_with_note(world: World) -> ServiceRecord:
     )
 
 
+EXIT_URLS = {
+    "employment:exit",
+    "employment:exit_details",
+    "employment:period_close",
+    "employment:follow_up",
+}
 EMPLOYMENT_RECORD_URLS = {
     "employment:job_edit",
     "employment:placement_status",
@@ -603,6 +629,35 @@ def _supportive_url(name: str, world: World) -> str:
     return reverse(name, kwargs={"pk": customer.pk, "po_pk": po.pk})
 
 
+def _exit_url(name: str, world: World) -> str:
+    """Customer A a participant with a closed 211 and, past the exit page, exited."""
+    customer = world.customer_a
+    if customer.certification_date is None:
+        customer = certify(customer, customer.application_date)
+    service_record_create(
+        customer=customer,
+        activity=Activity.objects.get(code="211"),
+        started_on=customer.certification_date,
+        ended_on=customer.certification_date,
+        entered_by=world.planner_a,
+        note=NoteDraft("Job search", "Career planner reviewed job leads.", "in_person", True),
+    )
+    if name == "employment:exit":
+        return reverse(name, kwargs={"pk": customer.pk})
+    period = exit_record(
+        customer=customer,
+        user=world.planner_a,
+        employed_at_exit=False,
+        other_reason="",
+        job=None,
+        note_body="Services complete.",
+    )
+    if name == "employment:follow_up":
+        follow_up = FollowUp.objects.get(period=period, quarter=1)
+        return reverse(name, kwargs={"pk": customer.pk, "follow_up_pk": follow_up.pk})
+    return reverse(name, kwargs={"pk": customer.pk, "period_pk": period.pk})
+
+
 def _employment_url(name: str, world: World) -> str:
     """Customer A with the job or placement (and its day-30 follow-up) a URL opens."""
     customer = world.customer_a
@@ -644,6 +699,8 @@ def _url(name: str, world: World) -> str:
     customer = world.customer_a
     if name in EMPLOYMENT_RECORD_URLS:
         return _employment_url(name, world)
+    if name in EXIT_URLS:
+        return _exit_url(name, world)
     if name.startswith("workshops:"):
         return _workshop_url(name, world)
     if name.startswith("supportive:"):

@@ -388,7 +388,10 @@ def test_the_budget_review_and_referral_refusals_say_what_to_do(world: World, re
 
     assert "Record the customer's budget review first: nothing is paid without one." in page
     assert "Refer the customer to a community organisation for this need first" in page
-    assert "Record that the organisation could not help, or ask a supervisor to void this draft" in page
+    assert (
+        "Record that the organisation could not help, or ask a supervisor to void this draft"
+        in page
+    )
     assert_saved(PurchaseOrder, po.pk, status=POStatus.DRAFT)
 
 

@@ -12,10 +12,20 @@ from compliance.rules import (
     contact_30,
     eligibility_30,
     entry_10,
+    follow_up_due,
     open_past_end,
     plan_open_goal,
     review_90,
     soft_exit,
 )
 
-ALL = [entry_10, open_past_end, contact_30, review_90, plan_open_goal, soft_exit, eligibility_30]
+ALL = [
+    entry_10,
+    open_past_end,
+    contact_30,
+    review_90,
+    plan_open_goal,
+    soft_exit,
+    eligibility_30,
+    follow_up_due,
+]

@@ -1,10 +1,34 @@
 """10-day entry: services and case notes entered more than 10 days (policy) after the
-service or contact date, and services closed more than 10 days after they ended, are
-late. Shown for `late_visible_days` after entry; the staff member who entered it is
-responsible. A correction of a note's contact is not a late entry: the note it corrects
-keeps its own flag. (Outcomes join this rule when outcomes are recorded.)"""
+service or contact date, services closed more than 10 days after they ended, and
+outcomes (credentials, measurable skill gains, jobs, placements) entered more than 10
+days after they were attained, achieved or started, are late. Shown for
+`late_visible_days` after entry; the staff member who entered it is responsible. A
+correction of a note's contact is not a late entry: the note it corrects keeps its own
+flag."""
 
 RULE = "entry_10"
+
+# Each outcome: its table, the alert's subject type, and the date it records.
+OUTCOMES = [
+    ("employment_credential", "credential", "attained_on"),
+    ("employment_skillgain", "skill_gain", "achieved_on"),
+    ("employment_employment", "job", "started_on"),
+    ("employment_placement", "placement", "starts_on"),
+]
+
+
+def _outcome(table: str, subject_type: str, day: str) -> str:
+    return f"""
+UNION ALL
+SELECT 'entry_10', o.customer_id, '{subject_type}', o.id, 'late',
+       o.{day} + cp.entry_deadline_days, o.entered_by_id
+FROM {table} o
+JOIN cp ON cp.id = o.customer_id
+WHERE o.entered_at >= %(late_window_start)s
+  AND o.entered_at >= (cp.as_of - cp.late_visible_days)::timestamp AT TIME ZONE cp.time_zone
+  AND (o.entered_at AT TIME ZONE cp.time_zone)::date <= cp.as_of
+  AND (o.entered_at AT TIME ZONE cp.time_zone)::date - o.{day} > cp.entry_deadline_days"""
+
 
 SQL = """
 SELECT 'entry_10', s.customer_id, 'service', s.id, 'late',
@@ -37,4 +61,4 @@ WHERE n.corrects_id IS NULL
   AND n.entered_at >= (cp.as_of - cp.late_visible_days)::timestamp AT TIME ZONE cp.time_zone
   AND (n.entered_at AT TIME ZONE cp.time_zone)::date <= cp.as_of
   AND (n.entered_at AT TIME ZONE cp.time_zone)::date - n.contact_date > cp.entry_deadline_days
-"""
+""" + "".join(_outcome(*outcome) for outcome in OUTCOMES)
