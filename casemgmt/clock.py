@@ -30,3 +30,21 @@ def today_by_zone(time_zones: Iterable[str]) -> dict[str, datetime.date]:
     at once must not see midnight pass between two of them."""
     now = timezone.now()
     return {zone: today(zone, at=now) for zone in set(time_zones)}
+
+
+# WIOA's program year runs 1 July to 30 June and is named by the year it starts. Supportive
+# services' caps and numbers and the outcomes report count by it.
+PROGRAM_YEAR_STARTS = (7, 1)  # 1 July
+
+
+def program_year_of(day: datetime.date) -> int:
+    """The program year a day falls in: 1 July 2026 to 30 June 2027 is 2026 (PY26)."""
+    return day.year if (day.month, day.day) >= PROGRAM_YEAR_STARTS else day.year - 1
+
+
+def program_year_label(year: int) -> str:
+    return f"PY{year % 100:02d}"
+
+
+def program_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 7, 1), datetime.date(year + 1, 6, 30)

@@ -37,7 +37,7 @@ from django.db.models import (
 from django.urls import reverse
 
 from casemgmt.access import offices_visible_to
-from casemgmt.clock import today_by_zone
+from casemgmt.clock import program_year_bounds, program_year_label, today_by_zone
 from casemgmt.models import Office, User
 from casemgmt.spreadsheet import spreadsheet_cell
 from customers.models import Customer, Program, Status
@@ -50,23 +50,6 @@ from services.models import Category, ServiceRecord
 EXITED = (Status.EXITED, Status.FOLLOW_UP, Status.CLOSED)
 # 923 codes that take an exit out of the performance measures ("" and 00 do not).
 EXCLUDING_REASONS = [c for c in OtherExitReason.values if c != OtherExitReason.NONE]
-
-# --- Program years ----------------------------------------------------------------------
-# WIOA's program year runs 1 July to 30 June and is named by the year it starts. (The same
-# rule as supportive.rules, which sits above this app; both could move to casemgmt.)
-
-
-def program_year_of(day: datetime.date) -> int:
-    return day.year if day.month >= 7 else day.year - 1
-
-
-def program_year_label(year: int) -> str:
-    return f"PY{year % 100:02d}"
-
-
-def program_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 7, 1), datetime.date(year + 1, 6, 30)
-
 
 # --- Periods in step with the record ------------------------------------------------------
 

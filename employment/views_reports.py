@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from casemgmt.access import offices_visible_to
-from casemgmt.clock import today
+from casemgmt.clock import program_year_label, program_year_of, today
 from casemgmt.decorators import requires
 from casemgmt.models import Office, User
 from customers.models import Program
@@ -36,8 +36,6 @@ from employment.reports import (
     outcome_periods,
     outcomes,
     participants_checked,
-    program_year_label,
-    program_year_of,
     with_gaps,
     write_outcomes_csv,
 )

@@ -1,25 +1,15 @@
-"""Rules of supportive services by purchase order (SPEC 6), each in one function."""
+"""Rules of supportive services by purchase order (SPEC 6), each in one function. The
+program year is `casemgmt.clock`'s (re-exported here for the app's callers)."""
 
 import datetime
 import re
 from decimal import Decimal
 
-PROGRAM_YEAR_STARTS = (7, 1)  # 1 July
+from casemgmt.clock import program_year_bounds as program_year_bounds
+from casemgmt.clock import program_year_label as program_year_label
+from casemgmt.clock import program_year_of as program_year_of
+
 CENT = Decimal("0.01")
-
-
-def program_year_of(day: datetime.date) -> int:
-    """The program year a day falls in, named by the year it starts: 1 July 2026 to
-    30 June 2027 is program year 2026 (PY26)."""
-    return day.year if (day.month, day.day) >= PROGRAM_YEAR_STARTS else day.year - 1
-
-
-def program_year_label(year: int) -> str:
-    return f"PY{year % 100:02d}"
-
-
-def program_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 7, 1), datetime.date(year + 1, 6, 30)
 
 
 def po_number(*, office_code: str, program_year: int, sequence: int) -> str:
