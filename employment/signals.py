@@ -17,9 +17,10 @@ EXITED = (Status.EXITED, Status.FOLLOW_UP, Status.CLOSED)
 def period_reenter(sender, instance: ServiceRecord, created: bool, **kwargs) -> None:  # noqa: ANN001
     if not created or instance.start_is_projected or not instance.activity.extends_exit_window:
         return
-    customer = Customer.objects.select_related("office").get(pk=instance.customer_id)
+    customer = instance.customer  # as the service was saved with it: no query per service
     if customer.status not in EXITED or customer.exit_date is None:
         return
+    customer = Customer.objects.select_related("office").get(pk=customer.pk)
     exit_day = Policy.for_office(customer.office).exit_day
     if (instance.started_on - customer.exit_date).days <= exit_day:
         # Within the days after the exit's date that the exit needed to come, the
