@@ -571,6 +571,18 @@ def test_customer_header_shows_the_customers_open_alerts(world: World):
     assert "90-day plan review" not in body
 
 
+def test_alerts_of_one_rule_and_state_make_one_badge_in_the_header(world: World):
+    for n, due in enumerate((datetime.date(2026, 11, 9), datetime.date(2026, 10, 15))):
+        make_alert(world.customer_a, Rule.ENTRY_10, State.LATE, due_on=due, subject_id=n + 1)
+    body = (
+        client_for(world.planner_a)
+        .get(reverse("customers:detail", args=[world.customer_a.pk]))
+        .content.decode()
+    )
+    assert body.count("10-day entry: late") == 1
+    assert "10-day entry: late, due 10/15/2026 (the first of 2)" in body
+
+
 def test_supervisor_scope_leaves_out_offices_only_worked_in(world: World):
     office_c = make_office("C")
     world.supervisor_a.offices.add(office_c)

@@ -11,6 +11,12 @@ register = template.Library()
 def open_alerts(customer: Customer) -> list[Alert]:
     """The customer's open alerts, most urgent first, for the header of every customer page.
 
-    The customer was fetched through `customer_get_visible` by the page's view.
+    The customer was fetched through `customer_get_visible` by the page's view. Alerts of
+    one rule in one state (a late entry per record, a follow-up per quarter) make one
+    badge: the most urgent, with `same_count` saying how many it stands for.
     """
-    return list(alert_list_for_customer(customer))
+    badges: dict[tuple[str, str], Alert] = {}
+    for alert in alert_list_for_customer(customer):
+        first = badges.setdefault((alert.rule, alert.state), alert)
+        first.same_count = getattr(first, "same_count", 0) + 1  # type: ignore[attr-defined]
+    return list(badges.values())
