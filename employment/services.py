@@ -8,6 +8,7 @@ new enrolling service starts another (`period_reenter`, connected in `apps.py`).
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -316,6 +317,35 @@ def _schedule_follow_ups(period: Period) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ExitBlockers:
+    """What stands in the way of recording the exit, for the exit page and `exit_record`
+    alike: every service closed, every step of the plan complete or ended."""
+
+    open_services: list[ServiceRecord]
+    open_steps: list[Step]
+
+    def __bool__(self) -> bool:
+        return bool(self.open_services or self.open_steps)
+
+
+def exit_blockers(customer: Customer) -> ExitBlockers:
+    return ExitBlockers(
+        open_services=list(
+            ServiceRecord.objects.filter(customer=customer, ended_on__isnull=True)
+            .select_related("activity")
+            .order_by("started_on", "pk")
+        ),
+        open_steps=[
+            step
+            for step in Step.objects.filter(goal__plan__customer=customer)
+            .select_related("activity", "goal")
+            .order_by("goal", "pk")
+            if step.is_open
+        ],
+    )
+
+
 @transaction.atomic
 def exit_record(
     *,
@@ -339,21 +369,11 @@ def exit_record(
             ]
         )
     period = period_sync(customer)
-    open_services = [
-        str(r.activity)
-        for r in ServiceRecord.objects.filter(
-            customer=customer, ended_on__isnull=True
-        ).select_related("activity")
-    ]
-    open_steps = [
-        str(s.activity)
-        for s in Step.objects.filter(goal__plan__customer=customer).select_related("activity")
-        if s.is_open
-    ]
+    blockers = exit_blockers(customer)
     exited_on = last_enrolling_end(customer, since=period.entered_on if period else None)
     problems = exit_problems(
-        open_services=open_services,
-        open_steps=open_steps,
+        open_services=[str(r.activity) for r in blockers.open_services],
+        open_steps=[str(s.activity) for s in blockers.open_steps],
         last_enrolling_end=exited_on,
         employed_at_exit=employed_at_exit,
         other_reason=other_reason,

@@ -25,6 +25,7 @@ from employment.forms_exit import ExitDetailsForm, ExitForm, FollowUpForm, Perio
 from employment.models import FollowUp, Period
 from employment.rules import follow_up_state
 from employment.services import (
+    exit_blockers,
     exit_details_record,
     exit_record,
     first_enrolling_start,
@@ -32,8 +33,6 @@ from employment.services import (
     last_enrolling_end,
     period_close,
 )
-from plans.models import Step
-from services.models import ServiceRecord
 
 CASE_FILE = ("customers.view_customer", "customers.view_case_file")
 VIEW = (*CASE_FILE, "employment.view_period", "employment.view_followup")
@@ -138,35 +137,6 @@ def period_list(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The recorded exit ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExitBlockers:
-    """What stands in the way of recording the exit (employment.services.exit_record
-    refuses the same): every service closed, every step of the plan complete or ended."""
-
-    open_services: list[ServiceRecord]
-    open_steps: list[Step]
-
-    def __bool__(self) -> bool:
-        return bool(self.open_services or self.open_steps)
-
-
-def _exit_blockers(customer: Customer) -> ExitBlockers:
-    return ExitBlockers(
-        open_services=list(
-            ServiceRecord.objects.filter(customer=customer, ended_on__isnull=True)
-            .select_related("activity")
-            .order_by("started_on", "pk")
-        ),
-        open_steps=[
-            step
-            for step in Step.objects.filter(goal__plan__customer=customer)
-            .select_related("activity", "goal")
-            .order_by("goal", "pk")
-            if step.is_open
-        ],
-    )
-
-
 def _exit_message(period: Period | None) -> str:
     if period is None:  # a repeat of the same submission: recorded() says so instead
         return ""
@@ -206,7 +176,7 @@ def exit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "exit_form.html",
         customer,
         form=form if participant or request.method == "POST" else None,
-        blockers=_exit_blockers(customer) if participant else None,
+        blockers=exit_blockers(customer) if participant else None,
         exit_date=last_enrolling_end(
             customer, since=open_period.entered_on if open_period else None
         )
