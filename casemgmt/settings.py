@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "twofactor",
     "audit",
     # Rooms at the top of the house, touching every domain (README: Layout).
+    "homes",
     "bulkdata",
     "demo",
     "benchmarks",

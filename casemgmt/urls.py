@@ -5,14 +5,15 @@ from django.urls import include, path
 
 from casemgmt import views
 from casemgmt.auth_forms import AdminSignInForm, SignInForm
-from compliance import views as compliance_views
+from homes import views as homes_views
 
 admin.site.site_header = "casemgmt administration"
 admin.site.site_title = "casemgmt administration"
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
-    path("", compliance_views.home, name="home"),
+    path("", homes_views.home, name="home"),
+    path("home/role/", homes_views.switch_role, name="switch_role"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

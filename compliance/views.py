@@ -4,13 +4,11 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from casemgmt.access import offices_visible_to
 from casemgmt.clock import today
 from casemgmt.decorators import requires
 from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
@@ -21,7 +19,6 @@ from compliance.forms import AlertFilterForm, ContactLogForm
 from compliance.selectors import (
     ON_TIME,
     TrendPoint,
-    alert_counts_for,
     alert_drilldown,
     customers_on_time,
     offices_supervised_by,
@@ -32,9 +29,7 @@ from compliance.selectors import (
     today_for,
     tracker_dashboard,
 )
-from customers.models import Status
-from customers.selectors import customer_get_visible, customer_list_visible
-from workshops.reports import facilitator_summary
+from customers.selectors import customer_get_visible
 
 PAGE_SIZE = 25
 SUPERVISOR_PERMISSION = "customers.reassign_customer"
@@ -256,56 +251,3 @@ def contact_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     kind = "a two-way contact" if two_way else "a contact attempt"
     messages.success(request, f"Logged {kind} with {customer.full_name} as a case note.")
     return redirect(back)
-
-
-# --- Home: the user's own work ------------------------------------------------------------
-
-HOME_OPEN_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The user's own work: open alerts and the dashboards of the user's role, a planner's
-    caseload, a supervisor's offices."""
-    user = request.user
-    context: dict[str, object] = {}
-    if user.has_perm("customers.view_customer"):
-        context["alert_counts"] = alert_counts_for(user)
-        mine = customer_list_visible(user).filter(career_planner=user)
-        context["caseload_counts"] = mine.aggregate(
-            **{status.value: Count("pk", filter=Q(status=status)) for status in Status}
-        )
-        context["recent"] = (
-            mine.filter(status__in=HOME_OPEN_STATUSES)
-            .select_related("office")
-            .order_by("-updated_at")[:10]
-        )
-        offices = offices_visible_to(user).filter(supervisors=user)
-        if user.has_perm("customers.reassign_customer") and offices.exists():
-            context["supervised"] = (
-                customer_list_visible(user)
-                .filter(office__in=offices, status__in=HOME_OPEN_STATUSES)
-                .values(
-                    "office__name",
-                    "career_planner__first_name",
-                    "career_planner__last_name",
-                    "career_planner",
-                )
-                .annotate(
-                    total=Count("pk"),
-                    applicants=Count("pk", filter=Q(status=Status.APPLICANT)),
-                    participants=Count("pk", filter=Q(status=Status.PARTICIPANT)),
-                    follow_up=Count("pk", filter=Q(status=Status.FOLLOW_UP)),
-                )
-                .order_by("office__name", "career_planner__last_name")
-            )
-    if user.has_perm("workshops.enter_attendance"):
-        summary = facilitator_summary(user)
-        # A supervisor who may enter a sheet sees the card only when they run sessions.
-        if (
-            summary["today"]
-            or summary["sheets_due"]
-            or not user.has_perm("customers.view_customer")
-        ):
-            context["facilitator_summary"] = summary
-    return render(request, "home.html", context)

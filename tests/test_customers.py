@@ -460,20 +460,6 @@ def test_a_file_that_is_not_a_scan_is_refused(world: World):
     assert not world.customer_a.documents.exists()
 
 
-def test_home_shows_a_planners_own_caseload(world: World):
-    response = client_for(world.planner_a).get(reverse("home"))
-    assert response.context["caseload_counts"]["applicant"] == 1
-    assert world.customer_a in response.context["recent"]
-
-
-def test_home_shows_a_supervisor_the_offices_by_planner(world: World):
-    response = client_for(world.supervisor_a).get(reverse("home"))
-    rows = list(response.context["supervised"])
-    assert [(r["office__name"], r["career_planner"], r["total"]) for r in rows] == [
-        (world.office_a.name, world.planner_a.pk, 1)
-    ]
-
-
 def test_only_staff_who_carry_caseloads_are_offered_as_career_planners(world: World):
     form = client_for(world.supervisor_a).get(reverse("customers:create")).context["form"]
     offered = set(form.fields["career_planner"].queryset)

@@ -539,26 +539,6 @@ def test_a_tracker_cannot_open_the_supervisors_dashboard(world: World):
 # --- Home page and customer header -------------------------------------------------------
 
 
-def test_home_shows_my_alert_counts_and_the_dashboards_of_my_role(world: World):
-    make_alert(world.customer_a, Rule.CONTACT_30, State.OVERDUE)
-    make_alert(world.customer_a, Rule.REVIEW_90, State.DUE_SOON)
-
-    planner = client_for(world.planner_a).get(reverse("home"))
-    assert planner.context["alert_counts"] == {"due_soon": 1, "overdue": 1, "late": 0}
-    body = planner.content.decode()
-    assert reverse("compliance:planner") in body and reverse("compliance:supervisor") not in body
-    assert reverse("compliance:tracker") not in body  # a tracker's dashboard, linked for trackers
-
-    supervisor = client_for(world.supervisor_a).get(reverse("home")).content.decode()
-    assert reverse("compliance:supervisor") in supervisor
-    tracker = client_for(world.tracker_a).get(reverse("home")).content.decode()
-    assert reverse("compliance:tracker") in tracker
-    assert (
-        reverse("compliance:planner")
-        not in client_for(world.facilitator).get(reverse("home")).content.decode()
-    )
-
-
 def test_customer_header_shows_the_customers_open_alerts(world: World):
     make_alert(world.customer_a, Rule.CONTACT_30, State.OVERDUE, due_on=datetime.date(2026, 11, 3))
     make_alert(world.customer_a, Rule.REVIEW_90, State.DUE_SOON, resolved_on=TODAY)

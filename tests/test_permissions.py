@@ -251,6 +251,16 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "workshops:appointment_card": CUSTOMER_READ,
     "workshops:appointment_ics": CUSTOMER_READ,
     "home": ANY_STAFF,
+    # Working as another of one's own roles; a role one does not hold changes nothing.
+    "switch_role": row(
+        (LOGIN, LOGIN),
+        (405, 302),
+        (405, 302),
+        (405, 302),
+        (405, 302),
+        (405, 302),
+        tracker=(405, 302),
+    ),
     "healthz": row(
         (200, 405),
         (200, 405),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HomesConfig(AppConfig):
+    name = "homes"
+    verbose_name = "Role homes"
