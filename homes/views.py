@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from casemgmt.acting import SESSION_KEY, acting_role, roles_of
-from casemgmt.models import Office, Policy, User
+from casemgmt.models import Office, Region, User
 from casemgmt.roles import (
     ADMINISTRATOR,
     CAREER_PLANNER,
@@ -68,7 +68,7 @@ def _administrator(request: HttpRequest) -> HttpResponse:
             is_active=True, is_superuser=False, groups__isnull=True
         ).count(),
         "offices": Office.objects.count(),
-        "policies": Policy.objects.count(),
+        "regions": Region.objects.count(),
         "activities": Activity.objects.filter(active=True).count(),
         "workshops": Workshop.objects.filter(active=True).count(),
         "vendors": Vendor.objects.filter(active=True).count(),
