@@ -1,44 +1,46 @@
-"""The audit trail as CSV: the rows of the page, with the same masks.
+"""The audit trail as CSV: the rows of the page, in the same words, with the same masks.
 
 A customer appears by customer number only, and a change to a personal field says that
-it changed, never what it was or became: the file leaves the system.
+it changed, never what it was or became: the file leaves the system. Written through
+`casemgmt.spreadsheet`, like every CSV the product offers.
 """
 
-import csv
+import zoneinfo
 from collections.abc import Iterable, Iterator
 
 from audit.selectors import AuditRow
-from casemgmt.spreadsheet import spreadsheet_cell
-
-HEADER = ["when", "who", "kind", "customer_number", "record", "action", "changes", "reason"]
+from casemgmt.spreadsheet import spreadsheet_lines
 
 
-def _changes(row: AuditRow) -> str:
-    return "; ".join(
-        f"{c.label}: changed" if c.masked else f"{c.label}: {c.old} -> {c.new}" for c in row.changes
-    )
+def header(zone: zoneinfo.ZoneInfo) -> list[str]:
+    return [
+        f"When ({zone.key})",
+        "Who",
+        "Kind of record",
+        "Customer number",
+        "Record",
+        "Action",
+        "What happened",
+        "Reason",
+    ]
 
 
-class _Line:
-    """csv.writer writes into this and gets the line back, to stream it."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def audit_csv_lines(rows: Iterable[AuditRow]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(HEADER)
-    for row in rows:
-        yield writer.writerow(
+def audit_csv_lines(rows: Iterable[AuditRow], *, zone: zoneinfo.ZoneInfo) -> Iterator[str]:
+    """The file line by line, to stream; `rows` are in `zone`, which the header names."""
+    return spreadsheet_lines(
+        header(zone),
+        (
             [
-                row.when.isoformat(timespec="seconds"),
-                spreadsheet_cell(row.who),
+                row.when,
+                row.who,
                 row.kind,
-                row.customer_number,
-                spreadsheet_cell(row.detail),
+                row.customer_number
+                or ("A customer of another office" if row.customer_elsewhere else ""),
+                row.detail,
                 row.action,
-                spreadsheet_cell(_changes(row)),
-                spreadsheet_cell(row.reason),
+                row.sentence,
+                row.reason,
             ]
-        )
+            for row in rows
+        ),
+    )

@@ -235,9 +235,10 @@ class AuditRow:
     customer_number: str  # blank for a customer the viewer may not see, or none
     customer_elsewhere: bool  # the record's customer is of an office the viewer does not see
     action: str  # "Added", "Changed", "Removed"
-    detail: str  # the record named by its links and subject
+    detail: str  # the record's name
     changes: list[Change]
     reason: str
+    sentence: str  # "M. Lopez changed the phone number.": the row names the record
 
 
 def _rows(user: User, keys: list[_Key], zone: zoneinfo.ZoneInfo) -> list[AuditRow]:
@@ -285,6 +286,7 @@ def _rows(user: User, keys: list[_Key], zone: zoneinfo.ZoneInfo) -> list[AuditRo
                 detail=names.get((key.kind, words.event.pgh_obj_id), words.detail),
                 changes=words.changes,
                 reason=words.reason,
+                sentence=words.sentence(named=False),
             )
         )
     return rows

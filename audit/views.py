@@ -6,7 +6,7 @@ same form sent to another address, so it always carries the filters on the scree
 
 import zoneinfo
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +22,7 @@ from audit.selectors import (
 )
 from casemgmt import clock
 from casemgmt.decorators import requires
+from casemgmt.spreadsheet import spreadsheet_response
 
 PERMISSION = "audit.view_audit"
 
@@ -73,8 +74,5 @@ def event_export(request: HttpRequest) -> HttpResponse:
     if audit_export_too_large(request.user, filters, zone=zone):
         return _page(request, form, zone, export_refused=True)
     rows = audit_export_rows(request.user, filters, zone=zone)
-    response = StreamingHttpResponse(audit_csv_lines(rows), content_type="text/csv; charset=utf-8")
     filename = f"audit-trail-{clock.today(zone.key):%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return spreadsheet_response(filename, audit_csv_lines(rows, zone=zone))

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -47,6 +48,14 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def _between(low: int | Decimal, high: int | Decimal) -> list:
+    """A policy setting's bounds. casemgmt.rules_policy reads them to word its refusals."""
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+A_YEAR = 365
+
+
 class Policy(models.Model):
     """The rules' thresholds (SPEC 9) and other limits, per region; defaults are the seeds'.
 
@@ -56,40 +65,100 @@ class Policy(models.Model):
     """
 
     region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="policy")
-    entry_deadline_days = models.PositiveSmallIntegerField(default=10)
+    entry_deadline_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=_between(0, A_YEAR),
+        help_text="A service, case note or outcome entered later than this many days after "
+        "the day it records is marked late.",
+    )
     late_visible_days = models.PositiveSmallIntegerField(
-        default=30, help_text="How long a late entry stays on the dashboards."
+        default=30,
+        validators=_between(1, A_YEAR),
+        help_text="How long a late entry stays on the dashboards.",
     )
-    open_past_end_overdue_days = models.PositiveSmallIntegerField(default=10)
-    contact_due_soon_day = models.PositiveSmallIntegerField(default=25)
-    contact_overdue_day = models.PositiveSmallIntegerField(default=31)
-    review_due_soon_day = models.PositiveSmallIntegerField(default=80)
-    review_overdue_day = models.PositiveSmallIntegerField(default=91)
+    open_past_end_overdue_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=_between(0, A_YEAR),
+        help_text="An open service is due soon on its planned end date, and overdue this "
+        "many days after it.",
+    )
+    contact_due_soon_day = models.PositiveSmallIntegerField(
+        default=25,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the last two-way contact.",
+    )
+    contact_overdue_day = models.PositiveSmallIntegerField(
+        default=31,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the last two-way contact.",
+    )
+    review_due_soon_day = models.PositiveSmallIntegerField(
+        default=80,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the plan was developed or last reviewed.",
+    )
+    review_overdue_day = models.PositiveSmallIntegerField(
+        default=91,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the plan was developed or last reviewed.",
+    )
     exit_reengage_day = models.PositiveSmallIntegerField(
-        "Soft exit: tracker re-engages on day", default=60
+        "Soft exit: tracker re-engages on day",
+        default=60,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the last enrolling service ended.",
     )
-    exit_call_day = models.PositiveSmallIntegerField("Soft exit: tracker calls on day", default=75)
-    exit_day = models.PositiveSmallIntegerField("Soft exit on day", default=90)
-    eligibility_due_soon_day = models.PositiveSmallIntegerField(default=25)
-    eligibility_overdue_day = models.PositiveSmallIntegerField(default=31)
+    exit_call_day = models.PositiveSmallIntegerField(
+        "Soft exit: tracker calls on day",
+        default=75,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the last enrolling service ended.",
+    )
+    exit_day = models.PositiveSmallIntegerField(
+        "Soft exit on day",
+        default=90,
+        validators=_between(1, A_YEAR),
+        help_text="Days since the last enrolling service ended; the exit date is that last day.",
+    )
+    eligibility_due_soon_day = models.PositiveSmallIntegerField(
+        default=25,
+        validators=_between(1, A_YEAR),
+        help_text="Days from the application to the eligibility determination.",
+    )
+    eligibility_overdue_day = models.PositiveSmallIntegerField(
+        default=31,
+        validators=_between(1, A_YEAR),
+        help_text="Days from the application to the eligibility determination.",
+    )
     service_correction_days = models.PositiveSmallIntegerField(
         "Days a service's author may correct it",
         default=30,
+        validators=_between(0, A_YEAR),
         help_text="After this many days from entry, only a supervisor corrects a service.",
     )
     duplicate_checks_per_hour = models.PositiveSmallIntegerField(
         "Duplicate checks per staff member per hour",
         default=20,
+        validators=_between(1, 1000),
         help_text="Registrations that look for an existing record; more are refused until the hour passes.",
     )
     planned_gap_max_days = models.PositiveSmallIntegerField(
-        "Longest planned gap in service, in days", default=180
+        "Longest planned gap in service, in days",
+        default=180,
+        validators=_between(1, A_YEAR),
+        help_text="A planned gap postpones the soft exit until it ends.",
     )
     weekly_hours_max = models.PositiveSmallIntegerField(
-        "Most weekly hours a service may give", default=80
+        "Most weekly hours a service may give",
+        default=80,
+        validators=_between(1, 168),  # the hours of a week
     )
     dollar_value_max = models.PositiveIntegerField(
-        "Largest dollar value of one service or step", default=50_000, db_default=50_000
+        "Largest dollar value of one service or step",
+        default=50_000,
+        db_default=50_000,
+        # A service's dollar value has ten digits, two of them cents.
+        validators=_between(1, 99_999_999),
     )
     attendance_counts_as_contact = models.BooleanField(
         "Workshop attendance counts as two-way contact",
@@ -101,6 +170,7 @@ class Policy(models.Model):
         "A purchase order needs a budget review at most this many days old",
         default=180,
         db_default=180,
+        validators=_between(1, A_YEAR),
     )
     po_approval_limit = models.DecimalField(
         "Purchase orders above this amount need a supervisor's approval",
@@ -108,6 +178,8 @@ class Policy(models.Model):
         decimal_places=2,
         default=500,
         db_default=500,
+        validators=_between(Decimal(0), Decimal("99999999.99")),
+        help_text="0 sends every purchase order for approval.",
     )
     minimum_wage = models.DecimalField(
         "Minimum hourly wage",
@@ -115,6 +187,7 @@ class Policy(models.Model):
         decimal_places=2,
         default=Decimal("7.25"),
         db_default=Decimal("7.25"),
+        validators=_between(Decimal("0.01"), Decimal("100.00")),
         help_text="The federal minimum, or the state's or locality's where it is higher.",
     )
     two_factor_for_every_role = models.BooleanField(

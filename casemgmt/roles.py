@@ -70,7 +70,7 @@ _PLANNER = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CAREER_PLANNER: _PLANNER,
-    VETERAN_REPRESENTATIVE: _PLANNER,
+    VETERAN_REPRESENTATIVE: [*_PLANNER, "veterans.take_referral"],
     SUPERVISOR: [
         *_PLANNER,
         "customers.reassign_customer",
@@ -107,6 +107,34 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 ROLES = list(ROLE_PERMISSIONS)
 
+# What each role may do, in one line, for the staff form (SPEC 1's table).
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    CAREER_PLANNER: (
+        "Registers customers, determines eligibility, builds plans, records services, "
+        "writes case notes and issues purchase orders, for the customers of their offices."
+    ),
+    SUPERVISOR: (
+        "Does what a career planner does, reviews the compliance dashboards, approves "
+        "purchase orders over the limit and reassigns caseloads in the offices they supervise."
+    ),
+    FACILITATOR: (
+        "Runs workshops and job clubs and enters their attendance; sees the rosters of "
+        "their sessions (names only), never a customer's file."
+    ),
+    TRACKER: (
+        "Re-engages customers who have gone without a service and follows up missed "
+        "appointments; sees the office's re-engagement lists and contact details."
+    ),
+    VETERAN_REPRESENTATIVE: (
+        "A career planner who also takes the office's veteran referrals; sees what a career "
+        "planner sees."
+    ),
+    ADMINISTRATOR: (
+        "Keeps offices, staff accounts, the service matrix, the workshop catalog and the "
+        "policy; sees every office and the audit trail, and opens this administration site."
+    ),
+}
+
 
 def sync_roles(**_: object) -> None:
     app_labels = ["casemgmt", "customers", "services", "plans", "casenotes", "compliance"]
@@ -116,6 +144,7 @@ def sync_roles(**_: object) -> None:
     app_labels += ["workshops"]  # the workshop catalog
     app_labels += ["supportive"]  # vendors, caps
     app_labels += ["employment"]
+    app_labels += ["veterans"]
     for role, codes in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
         if codes == ["*"]:

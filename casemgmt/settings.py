@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "plans",
     "workshops",
     "employment",
+    "veterans",
     "casenotes",
     "compliance",
     "supportive",

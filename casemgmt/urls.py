@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("workshops.urls")),
     path("", include("supportive.urls")),
     path("", include("employment.urls")),
+    path("", include("veterans.urls")),
     path("", include("bulkdata.urls")),
     path("", include("compliance.urls")),
     path("", include("compliance.gap_urls")),

@@ -3,10 +3,12 @@ from django.db.models import QuerySet
 
 from casemgmt.models import Office, User
 from casemgmt.once import OnceFormMixin
-from casenotes.forms import TWO_WAY_CHOICES
-from casenotes.models import ContactMethod
+from casenotes.forms import check_note_body, contact_method_field, two_way_field
+from casenotes.models import NoteType
 from compliance.models import Rule, State
 from compliance.selectors import ON_TIME, UNASSIGNED, AlertFilters
+from customers.forms import name_the_limits
+from customers.models import Customer
 
 
 class AlertFilterForm(forms.Form):
@@ -51,14 +53,25 @@ class AlertFilterForm(forms.Form):
 
 
 class ContactLogForm(OnceFormMixin, forms.Form):
-    """A tracker's quick entry from the re-engagement lists: an attempt or a contact."""
+    """A tracker's quick entry from the re-engagement lists: an attempt or a contact,
+    recorded as a follow-up case note. Whether the customer was reached and how are
+    chosen each time, never assumed.
 
-    two_way = forms.ChoiceField(choices=TWO_WAY_CHOICES, label="Reached the customer?")
-    contact_method = forms.ChoiceField(choices=ContactMethod.choices, label="Contact method")
-    note = forms.CharField(max_length=1000, label="Note")
+    Given the customer, the note's text is held to the case-note rules here, with the
+    form's other problems."""
 
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise forms.ValidationError("Write what happened.")
-        return note
+    two_way = two_way_field(label="Reached the customer?", select=True)
+    contact_method = contact_method_field()
+    note = forms.CharField(
+        max_length=1000, label="Note", error_messages={"required": "Write what happened."}
+    )
+
+    def __init__(self, *args: object, customer: Customer | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        name_the_limits(self)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        check_note_body(self, "note", customer=self.customer, note_type=NoteType.FOLLOW_UP)
+        return data

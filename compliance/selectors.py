@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -30,12 +31,14 @@ from django.db.models.functions import Cast, Coalesce
 
 from casemgmt.access import offices_visible_to
 from casemgmt.clock import today, today_by_zone
-from casemgmt.models import Office, User
+from casemgmt.models import Office, Policy, User
 from casenotes.models import CaseNote
 from compliance.models import Alert, Rule, State
+from compliance.rules import soft_exit
 from customers.models import Customer, Status
 from customers.selectors import customer_list_visible
-from workshops.selectors import FollowUp, follow_ups
+from employment.rules import FOLLOW_UP_DUE_SOON_DAYS
+from workshops.selectors import FOLLOW_UP_DAYS, FollowUp, follow_ups
 
 # The caseload the rates are taken of: everyone not yet exited or closed.
 ACTIVE_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
@@ -79,6 +82,24 @@ def alert_list_for_customer(customer: Customer) -> QuerySet[Alert]:
     )
 
 
+def _policies(region_ids: set[int]) -> dict[int, Policy]:
+    """The policy of each region, the defaults where a region has none (one query)."""
+    found = {p.region_id: p for p in Policy.objects.filter(region_id__in=region_ids)}
+    return {region: found.get(region) or Policy(region_id=region) for region in region_ids}
+
+
+def alerts_with_stages(alerts: list[Alert]) -> list[Alert]:
+    """Give each soft-exit alert its `stage` ("day 75: call, exits on 07/12/2026"), named
+    by its region's policy, which the pages show instead of a state: nothing is overdue
+    before the exit. The alerts come with their customer's office; one query, or none."""
+    exits = [alert for alert in alerts if alert.rule == Rule.SOFT_EXIT]
+    policies = _policies({alert.customer.office.region_id for alert in exits}) if exits else {}
+    for alert in exits:
+        policy = policies[alert.customer.office.region_id]
+        alert.stage = soft_exit.soft_exit_stage(alert, policy)  # type: ignore[attr-defined]
+    return alerts
+
+
 def offices_supervised_by(user: User) -> QuerySet[Office]:
     """The offices a supervisor's dashboard covers: those supervised (administrators: all)."""
     offices = offices_visible_to(user)
@@ -105,14 +126,17 @@ def planner_dashboard(user: User, *, on: datetime.date | None = None) -> Planner
     """The alerts a staff member is responsible for, most urgent first. "This week" is
     the seven days from today in each customer's office, or from `on`.
 
-    One query for the alerts, however many: the lists below are cut from it.
+    One query for the alerts, however many (and one for the policies of their regions
+    when a soft exit is among them): the lists below are cut from it.
     """
-    alerts = list(
-        alert_list_visible(user)
-        .filter(responsible=user)
-        .select_related("customer", "customer__office")
-        .alias(urgency=URGENCY)
-        .order_by("urgency", "due_on", "customer__last_name", "customer__first_name", "pk")
+    alerts = alerts_with_stages(
+        list(
+            alert_list_visible(user)
+            .filter(responsible=user)
+            .select_related("customer", "customer__office")
+            .alias(urgency=URGENCY)
+            .order_by("urgency", "due_on", "customer__last_name", "customer__first_name", "pk")
+        )
     )
     days = today_by_zone({a.customer.office.time_zone for a in alerts})
 
@@ -438,41 +462,84 @@ def planners_in_scope(user: User, offices: QuerySet[Office]) -> QuerySet[User]:
 
 # --- Tracker ------------------------------------------------------------------------
 
+CALL, REENGAGE = soft_exit.CALL, soft_exit.REENGAGE
+MISSED, FOLLOW_UPS, SOFT_EXITED = "missed", "follow_ups", "soft_exited"
 
-@dataclass
-class FollowUpsDue:
-    """A customer on the tracker's "Follow-ups due" list, with every follow-up due."""
 
+@dataclass(eq=False)
+class TrackerEntry:
+    """One customer on one of the tracker's lists: the stage of their soft exit, the
+    missed appointment, or the follow-ups due that put them there."""
+
+    group: "TrackerGroup"
+    position: int  # 0 for the group's first
     customer: Customer
     last_contact: datetime.date | None
-    alerts: list[Alert]
+    stage: soft_exit.Stage | None = None
+    missed: FollowUp | None = None
+    follow_ups: list[Alert] = field(default_factory=list)
 
     @property
-    def overdue(self) -> bool:
-        return any(a.state == State.OVERDUE for a in self.alerts)
+    def urgent(self) -> bool:
+        if self.stage is not None:
+            return self.stage.step.key == CALL
+        return any(a.state == State.OVERDUE for a in self.follow_ups)
+
+
+@dataclass(eq=False)
+class TrackerGroup:
+    key: str
+    title: str
+    about: str
+    entries: list[TrackerEntry] = field(default_factory=list)
+    first_page: int = 1  # the page of the list its first entry is on
+
+    def add(
+        self,
+        customer: Customer,
+        last_contact: datetime.date | None,
+        *,
+        stage: soft_exit.Stage | None = None,
+        missed: FollowUp | None = None,
+        follow_ups: list[Alert] | None = None,
+    ) -> None:
+        self.entries.append(
+            TrackerEntry(
+                self, len(self.entries), customer, last_contact, stage, missed, follow_ups or []
+            )
+        )
 
 
 @dataclass
 class TrackerDashboard:
-    reengage: list[Alert]  # day 60: soft exit due soon
-    call: list[Alert]  # day 75: soft exit overdue
-    soft_exited: list[Customer]  # day 90: soft-exited in the last 30 days
-    missed: list[FollowUp]  # no-shows and missed appointments nobody followed up
-    follow_ups_due: list[FollowUpsDue]  # after exit and in placements, soonest first
+    """The tracker's lists, one after another, most urgent first: day 75 (call), day 60
+    (re-engage), missed appointments, follow-ups due, and the recent soft exits. Each
+    list is in its own order of urgency; the page cuts the whole into pages."""
 
+    groups: list[TrackerGroup]
 
-def _by_customer(alerts: list[Alert]) -> list[FollowUpsDue]:
-    """One entry per customer (one contact reaches them about every follow-up due), in
-    the order of each customer's soonest."""
-    grouped: dict[int, FollowUpsDue] = {}
-    for alert in alerts:
-        entry = grouped.get(alert.customer_id)
-        if entry is None:
-            entry = grouped[alert.customer_id] = FollowUpsDue(
-                alert.customer, alert.last_contact, []
-            )
-        entry.alerts.append(alert)
-    return list(grouped.values())
+    def group(self, key: str) -> TrackerGroup:
+        return next(g for g in self.groups if g.key == key)
+
+    @property
+    def entries(self) -> list[TrackerEntry]:
+        return [entry for group in self.groups for entry in group.entries]
+
+    def paginate(self, number: str | int | None, per_page: int) -> Page:
+        """The page asked for (the first, or the last, when it does not exist), each group
+        told the page it starts on."""
+        offset = 0
+        for group in self.groups:
+            group.first_page = offset // per_page + 1
+            offset += len(group.entries)
+        return Paginator(self.entries, per_page).get_page(number)
+
+    def place_of(self, customer_pk: int, per_page: int) -> tuple[int, str] | None:
+        """The page and the list of the customer's first entry; None when not listed."""
+        for index, entry in enumerate(self.entries):
+            if entry.customer.pk == customer_pk:
+                return index // per_page + 1, entry.group.key
+        return None
 
 
 def _last_two_way(customer_ref: str) -> Subquery:
@@ -497,8 +564,13 @@ def _local_date(timestamp: str, zone: str) -> Cast:
 
 
 def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> TrackerDashboard:
-    """The 60/75/90-day re-engagement lists of the offices the user works in, and the
-    customers with a follow-up due (after exit, or in a placement).
+    """The 60/75/90-day re-engagement lists of the offices the user works in, the missed
+    appointments nobody followed up, and the customers with a follow-up due (after exit,
+    or in a placement). Six queries, however long the lists.
+
+    The soft-exit lists are named by their stage in the words of the region's policy
+    (`soft_exit.soft_exit_stage`), the headings by the policy of the user's first office,
+    and ordered by the day of the exit, the closest first.
 
     The exit date of a soft exit is retroactive (the last day of the last enrolling
     service), so "soft-exited in the last 30 days" is told by the day the exit happened:
@@ -514,6 +586,12 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
         .annotate(last_contact=_last_two_way("customer"))
         .order_by("due_on", "customer__last_name", "customer__first_name", "pk")
     )
+    offices = list(offices_visible_to(user).order_by("pk").values_list("time_zone", "region_id"))
+    regions = {region for _, region in offices} | {a.customer.office.region_id for a in alerts}
+    policies = _policies(regions)
+    heading_policy = policies[offices[0][1]] if offices else Policy()
+    call_step, reengage_step = soft_exit.soft_exit_steps(heading_policy)
+
     exit_resolved_on = Subquery(
         Alert.objects.filter(
             customer=OuterRef("pk"), rule=Rule.SOFT_EXIT, resolved_on__isnull=False
@@ -526,11 +604,11 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
     if on:
         since = Q(soft_exited_on__gte=on - recent)
     else:
-        days = _days_in(offices_visible_to(user))
+        days = today_by_zone({zone for zone, _ in offices})
         since = Q(pk__in=[])
         for zone, day in days.items():
             since |= Q(office__time_zone=zone, soft_exited_on__gte=day - recent)
-    soft_exited = list(
+    soft_exited = (
         customer_list_visible(user)
         .filter(status=Status.EXITED, exit_reason__startswith="Soft exit")
         .annotate(
@@ -543,11 +621,55 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
         .select_related("office", "career_planner")
         .order_by("-soft_exited_on", "last_name", "first_name", "pk")
     )
-    exits = [a for a in alerts if a.rule == Rule.SOFT_EXIT]
-    return TrackerDashboard(
-        reengage=[a for a in exits if a.state == State.DUE_SOON],
-        call=[a for a in exits if a.state == State.OVERDUE],
-        soft_exited=soft_exited,
-        missed=follow_ups(customer_list_visible(user), on=on or today()),
-        follow_ups_due=_by_customer([a for a in alerts if a.rule == Rule.FOLLOW_UP_DUE]),
-    )
+
+    exit_day, recent_days = heading_policy.exit_day, SOFT_EXIT_RECENT_DAYS
+    groups = {  # the most urgent first
+        CALL: TrackerGroup(
+            CALL,
+            call_step.name,
+            f"{call_step.day} days without an enrolling service: call before the soft exit "
+            f"on day {exit_day}. The closest to the exit first.",
+        ),
+        REENGAGE: TrackerGroup(
+            REENGAGE,
+            reengage_step.name,
+            f"{reengage_step.day} days without an enrolling service: reach out the way they "
+            "prefer. The closest to the exit first.",
+        ),
+        MISSED: TrackerGroup(
+            MISSED,
+            "missed appointments and workshops",
+            f"No-shows and missed appointments of the last {FOLLOW_UP_DAYS} days, the latest "
+            "first. Logging a contact or an attempt takes the customer off this list.",
+        ),
+        FOLLOW_UPS: TrackerGroup(
+            FOLLOW_UPS,
+            "follow-ups due",
+            "Quarterly follow-ups in the year after exit and placement follow-ups, from "
+            f"{FOLLOW_UP_DUE_SOON_DAYS} days before they are due, the soonest first. Reach the "
+            "customer; the career planner records the follow-up.",
+        ),
+        SOFT_EXITED: TrackerGroup(
+            SOFT_EXITED,
+            f"day {exit_day}: soft-exited in the last {recent_days} days",
+            f"Exited for {exit_day} days without an enrolling service, the latest first. If "
+            "they come back, a supervisor can undo the soft exit.",
+        ),
+    }
+    follow_ups_due: dict[int, list[Alert]] = {}
+    for alert in alerts:
+        if alert.rule == Rule.FOLLOW_UP_DUE:
+            follow_ups_due.setdefault(alert.customer_id, []).append(alert)
+            continue
+        stage = soft_exit.soft_exit_stage(alert, policies[alert.customer.office.region_id])
+        assert stage is not None
+        groups[stage.step.key].add(alert.customer, alert.last_contact, stage=stage)
+    # One entry per customer (one contact reaches them about every follow-up due), in
+    # the order of each customer's soonest.
+    for due in follow_ups_due.values():
+        groups[FOLLOW_UPS].add(due[0].customer, due[0].last_contact, follow_ups=due)
+    for item in follow_ups(customer_list_visible(user), on=on or today()):
+        groups[MISSED].add(item.customer, None, missed=item)
+    for customer in soft_exited:
+        groups[SOFT_EXITED].add(customer, customer.last_contact)
+    return TrackerDashboard(groups=list(groups.values()))

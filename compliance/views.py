@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casemgmt.clock import today
 from casemgmt.decorators import requires
+from casemgmt.models import User
 from casemgmt.once import REPLAYED_MESSAGE, TOKEN_FIELD, submit_once
 from casenotes.models import NoteType
 from casenotes.services import casenote_create
@@ -200,21 +201,31 @@ def alert_export_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires("customers.view_customer", "casenotes.add_casenote")
 def tracker_dashboard_view(request: HttpRequest) -> HttpResponse:
-    on = today_for(request.user)
+    dashboard = tracker_dashboard(request.user)
     context = {
-        "today": on,
-        "dashboard": tracker_dashboard(request.user),
+        "today": today_for(request.user),
+        "dashboard": dashboard,
+        "page": dashboard.paginate(request.GET.get("page"), PAGE_SIZE),
         "form": ContactLogForm(),
     }
     return render(request, "compliance/dashboard_tracker.html", context)
+
+
+def _back_to_tracker(user: User, customer_pk: int) -> str:
+    """The tracker's lists at the customer's place: the page and list they are on."""
+    url = reverse("compliance:tracker")
+    place = tracker_dashboard(user).place_of(customer_pk, PAGE_SIZE)
+    if place is None:  # off the lists now
+        return url
+    number, key = place
+    return url + (f"?page={number}" if number > 1 else "") + f"#{key}-customer-{customer_pk}"
 
 
 @require_POST
 @requires("customers.view_customer", "casenotes.add_casenote")
 def contact_log_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_visible(request.user, pk)
-    form = ContactLogForm(request.POST)
-    back = reverse("compliance:tracker") + f"#customer-{customer.pk}"
+    form = ContactLogForm(request.POST, customer=customer)
     if not form.is_valid():
         problems = "; ".join(
             f"{form.fields[name].label}: {' '.join(errors)}"
@@ -223,7 +234,7 @@ def contact_log_view(request: HttpRequest, pk: int) -> HttpResponse:
             for name, errors in form.errors.items()
         )
         messages.error(request, f"Nothing was logged for {customer.full_name}. {problems}")
-        return redirect(back)
+        return redirect(_back_to_tracker(request.user, customer.pk))
     data = form.cleaned_data
     two_way = data["two_way"] == "yes"
     try:
@@ -240,14 +251,14 @@ def contact_log_view(request: HttpRequest, pk: int) -> HttpResponse:
                 two_way=two_way,
                 note_type=NoteType.FOLLOW_UP,
             ),
-            location=lambda _note: back,
+            location=lambda _note: _back_to_tracker(request.user, customer.pk),
         )
     except ValidationError as exc:
         messages.error(request, f"Nothing was logged for {customer.full_name}. {exc.messages[0]}")
-        return redirect(back)
+        return redirect(_back_to_tracker(request.user, customer.pk))
     if done.replayed:
         messages.info(request, REPLAYED_MESSAGE)
         return redirect(done.location)
     kind = "a two-way contact" if two_way else "a contact attempt"
     messages.success(request, f"Logged {kind} with {customer.full_name} as a case note.")
-    return redirect(back)
+    return redirect(done.location)

@@ -40,8 +40,9 @@ def limit_length(form: forms.Form, *names: str, max_chars: int = LONG_TEXT_MAX_C
 def name_the_limits(form: forms.BaseForm) -> None:
     """Refuse text over a field's length with a message naming the field and its limit.
 
-    The browser is not told the limit: given `maxlength` it cuts pasted text silently,
-    and a goal saved shorter than it was typed is worse than a message asking to shorten it.
+    The browser is not told the limit as `maxlength`: given that, it cuts pasted text
+    silently, and a goal saved shorter than it was typed is worse than a message asking to
+    shorten it. It gets `data-max-chars` instead, which static/js/app.js counts as you type.
     """
     for name, field in form.fields.items():
         if isinstance(field, forms.CharField) and field.max_length is not None:
@@ -50,6 +51,8 @@ def name_the_limits(form: forms.BaseForm) -> None:
                 f"{label} holds at most %(limit_value)d characters; this has %(show_value)d."
             )
             field.widget.attrs.pop("maxlength", None)
+            if not field.widget.is_hidden:
+                field.widget.attrs["data-max-chars"] = str(field.max_length)
 
 
 class DateInput(forms.DateInput):
@@ -267,7 +270,9 @@ class CustomerForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
             eligibility_date=data.get("eligibility_date"),
             certification_date=data.get("certification_date"),
         )
-        if problem:
+        # An eligibility date typed but not a date is said at its field: it was not
+        # left out, as "record the eligibility date first" would say.
+        if problem and "eligibility_date" not in self.errors:
             self.add_error("certification_date", problem)
         office = data.get("office") or (self.instance.office if self.instance.pk else None)
         for name, problem in customer_date_problems(

@@ -16,6 +16,7 @@ from casemgmt.clock import today
 from casemgmt.conflicts import EditConflict, VersionedFormMixin, rebind_at_current_version
 from casemgmt.forms import form_helper
 from casemgmt.once import OnceFormMixin
+from casenotes.forms import check_note_body
 from casenotes.guide import template_for
 from casenotes.models import NoteType
 from casenotes.services import BODY_MAX_CHARS
@@ -106,6 +107,11 @@ class ExitForm(OnceFormMixin, _EmploymentAtExitForm):
             "note_body",
         )
 
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        check_note_body(self, "note_body", customer=self.customer, note_type=NoteType.EXIT)
+        return data
+
 
 def _as_choice(employed: object) -> str:
     return {True: "yes", False: "no"}.get(employed, "")  # type: ignore[call-overload]
@@ -181,6 +187,7 @@ class FollowUpForm(OnceFormMixin, forms.Form):
         self, *args: object, follow_up: FollowUp, customer: Customer, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.customer = customer
         self.exited_on: datetime.date | None = follow_up.period.exited_on
         self.today = today(customer.office.time_zone)
         self.fields["done_on"].initial = self.today
@@ -204,6 +211,11 @@ class FollowUpForm(OnceFormMixin, forms.Form):
             ),
             "note_body",
         )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        check_note_body(self, "note_body", customer=self.customer, note_type=NoteType.FOLLOW_UP)
+        return data
 
     def clean_done_on(self) -> datetime.date:
         day = self.cleaned_data["done_on"]

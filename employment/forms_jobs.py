@@ -19,7 +19,8 @@ from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
 from casemgmt.models import Policy
 from casemgmt.once import OnceFormMixin
-from casenotes.forms import TWO_WAY_CHOICES
+from casenotes.forms import check_note_body, two_way_field
+from casenotes.models import NoteType
 from casenotes.services import BODY_MAX_CHARS
 from customers.forms import DateInput, limit_length, name_the_limits
 from customers.models import Customer
@@ -386,9 +387,7 @@ class PlacementFollowUpForm(TabForm, OnceFormMixin, forms.Form):
     """A placement's follow-up, recorded with its case note."""
 
     done_on = forms.DateField(widget=DateInput(), label="Date of the follow-up")
-    two_way = forms.ChoiceField(
-        choices=TWO_WAY_CHOICES, initial="yes", widget=forms.RadioSelect, label="Contact"
-    )
+    two_way = two_way_field()
     note_body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=BODY_MAX_CHARS,
@@ -405,6 +404,11 @@ class PlacementFollowUpForm(TabForm, OnceFormMixin, forms.Form):
         self.helper = form_helper(
             Div(Div("done_on", css_class="col-md-4"), css_class="row"), "two_way", "note_body"
         )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        check_note_body(self, "note_body", customer=self.customer, note_type=NoteType.FOLLOW_UP)
+        return data
 
     def date_bounds(self) -> dict[str, dict[str, object]]:
         return {

@@ -10,12 +10,10 @@ reads them, only the customers whose periods lag behind their record (one query 
 them). After that each report is a fixed number of queries, however many rows it covers.
 """
 
-import csv
 import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TextIO
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -39,7 +37,7 @@ from django.urls import reverse
 from casemgmt.access import offices_visible_to
 from casemgmt.clock import program_year_bounds, program_year_label, today_by_zone
 from casemgmt.models import Office, User
-from casemgmt.spreadsheet import spreadsheet_cell
+from casemgmt.spreadsheet import Writable, write_spreadsheet
 from customers.models import Customer, Program, Status
 from customers.rules import years_after
 from customers.selectors import customer_list_visible
@@ -356,31 +354,25 @@ def outcome_periods(
 
 
 CSV_HEADER = [
-    "program_year",
-    "office",
-    "program",
-    "exits",
-    "excluded",
-    "counted",
-    "employed_at_exit",
-    "employment_not_recorded",
-    "employment_rate_pct",
-    "exiters_with_training",
-    "credential_attained",
-    "credential_rate_pct",
+    "Program year",
+    "Office",
+    "Program",
+    "Exits",
+    "Excluded",
+    "Counted",
+    "Employed at exit",
+    "Employment not recorded",
+    "Employment rate (%)",
+    "Exiters with training",
+    "Credential attained",
+    "Credential rate (%)",
 ]
 
 
-def _pct(value: float | None) -> str:
-    return "" if value is None else str(value)
-
-
-def write_outcomes_csv(result: Outcomes, file: TextIO) -> int:
-    """The outcomes table as CSV: a row per office and program, each office's total and
-    the total of every office; returns the number of rows under the header. Names are
-    cells a spreadsheet will not run."""
-    writer = csv.writer(file)
-    writer.writerow(CSV_HEADER)
+def write_outcomes_csv(result: Outcomes, file: Writable) -> int:
+    """The outcomes table as CSV (`casemgmt.spreadsheet`): a row per office and program,
+    each office's total and the total of every office; returns the number of rows under
+    the header."""
     lines = [
         *(
             (office.office.name, row)
@@ -389,24 +381,27 @@ def write_outcomes_csv(result: Outcomes, file: TextIO) -> int:
         ),
         *(("All offices", row) for row in [*result.by_program, result.total]),
     ]
-    for office_name, row in lines:
-        writer.writerow(
+    return write_spreadsheet(
+        file,
+        CSV_HEADER,
+        (
             [
                 result.filters.label,
-                spreadsheet_cell(office_name),
+                office_name,
                 row.program_label,
                 row.exits,
                 row.excluded,
                 row.counted,
                 row.employed,
                 row.unknown,
-                _pct(row.employment_rate),
+                row.employment_rate,
                 row.trained,
                 row.credentialed,
-                _pct(row.credential_rate),
+                row.credential_rate,
             ]
-        )
-    return len(lines)
+            for office_name, row in lines
+        ),
+    )
 
 
 # --- Data completeness ----------------------------------------------------------------------

@@ -25,6 +25,7 @@ from casemgmt.access import offices_visible_to
 from casemgmt.clock import program_year_label, program_year_of, today
 from casemgmt.decorators import requires
 from casemgmt.models import Office, User
+from casemgmt.spreadsheet import spreadsheet_response
 from customers.models import Program
 from employment.reports import (
     GAPS,
@@ -247,9 +248,7 @@ def outcomes_export(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     filters = form.filters()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="outcomes-{filters.label}.csv"'
-    response["Cache-Control"] = "private, no-store"
+    response = spreadsheet_response(f"outcomes-{filters.label}.csv")
     write_outcomes_csv(outcomes(request.user, filters), response)
     return response
 

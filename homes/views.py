@@ -22,9 +22,10 @@ from casemgmt.roles import (
 )
 from compliance.selectors import offices_supervised_by, supervisor_summary, today_for
 from compliance.views import tracker_dashboard_view
-from homes.selectors import planner_home, supervisor_queue
+from homes.selectors import SHOWN, planner_home, supervisor_queue
 from services.models import Activity
 from supportive.models import Vendor
+from veterans.selectors import co_assigned_customers, referral_queue
 from workshops.models import Workshop
 from workshops.views_sessions import facilitator_home
 
@@ -42,7 +43,12 @@ def _planner(request: HttpRequest) -> HttpResponse:
 
 
 def _veteran_representative(request: HttpRequest) -> HttpResponse:
-    context = {"today": today_for(request.user), "home": planner_home(request.user)}
+    context = {
+        "today": today_for(request.user),
+        "home": planner_home(request.user),
+        "queue": referral_queue(request.user),
+        "co_assigned": list(co_assigned_customers(request.user)[:SHOWN]),
+    }
     return render(request, "homes/veteran_representative.html", context)
 
 

@@ -8,8 +8,8 @@ from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
 from casemgmt.models import Policy
 from casemgmt.once import OnceFormMixin
-from casenotes.forms import TWO_WAY_CHOICES
-from casenotes.models import ContactMethod
+from casenotes.forms import check_note_body, contact_method_field, two_way_field
+from casenotes.models import NoteType
 from casenotes.services import BODY_MAX_CHARS
 from customers.forms import DateInput, limit_length, name_the_limits
 from customers.models import Barrier, Customer
@@ -116,6 +116,11 @@ class PlanDevelopForm(DatedFormMixin, OnceFormMixin, PlanForm):
         super().__init__(*args, **kwargs)
         self.helper.layout.fields.insert(0, "developed_on")
         self.helper.layout.fields.append("note_body")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        check_note_body(self, "note_body", customer=self.customer, note_type=NoteType.IEP)
+        return data
 
 
 class GoalForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
@@ -242,12 +247,8 @@ class StepForm(OnceFormMixin, VersionedFormMixin, InputModelForm):
 class ReviewForm(DatedFormMixin, OnceFormMixin, forms.Form):
     dates = {"reviewed_on": "The review date"}
     reviewed_on = forms.DateField(widget=DateInput(), label="Reviewed with the customer on")
-    contact_method = forms.ChoiceField(
-        choices=ContactMethod.choices, initial=ContactMethod.IN_PERSON
-    )
-    two_way = forms.ChoiceField(
-        choices=TWO_WAY_CHOICES, initial="yes", widget=forms.RadioSelect, label="Contact"
-    )
+    contact_method = contact_method_field()
+    two_way = two_way_field()
     note_body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=BODY_MAX_CHARS,
@@ -267,6 +268,11 @@ class ReviewForm(DatedFormMixin, OnceFormMixin, forms.Form):
             "two_way",
             "note_body",
         )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        check_note_body(self, "note_body", customer=self.customer, note_type=NoteType.IEP)
+        return data
 
 
 class SignedCopyForm(DatedFormMixin, OnceFormMixin, forms.Form):

@@ -1,33 +1,148 @@
+import contextlib
+import datetime
+from dataclasses import dataclass
+
 from crispy_forms.layout import HTML, Div, Fieldset
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
-from django.urls import reverse
 
+from casemgmt.clock import today_for_office
 from casemgmt.conflicts import VersionedFormMixin
 from casemgmt.forms import InputModelForm, form_helper
 from casemgmt.models import Policy
 from casemgmt.once import OnceFormMixin
-from casenotes.forms import TWO_WAY_CHOICES, guide_check_attrs, late_check_attrs
-from casenotes.models import ContactMethod, NoteType
+from casenotes.forms import (
+    check_note_body,
+    contact_method_field,
+    guide_check_attrs,
+    late_check_attrs,
+    require_contact_choices,
+    two_way_field,
+)
+from casenotes.models import NoteType
 from casenotes.services import BODY_MAX_CHARS
 from customers.forms import DateInput, name_the_limits
 from customers.models import Barrier, Customer
 from services.models import Activity, CompletionStatus, ServiceRecord
-from services.rules import amount_problems
+from services.rules import (
+    ServiceDraft,
+    amount_problems,
+    follow_up_adult_dw_problems,
+    prerequisite_problems,
+    program_match_problems,
+)
 from services.services import NoteDraft
 
 
-def activity_choices(q: str = "") -> list[tuple[str, str]]:
-    activities = Activity.objects.filter(active=True)
-    if q:
-        activities = activities.filter(
-            Q(code__startswith=q.strip()) | Q(title__icontains=q.strip())
+@dataclass(frozen=True)
+class ActivityChoice:
+    """An activity the picker offers, with what the rules known in advance would say."""
+
+    activity: Activity
+    refusals: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        a = self.activity
+        return f"{a.code} — {a.title}{' (same day)' if a.same_day else ''}"
+
+
+def activity_menu(
+    customer: Customer,
+    *,
+    on: datetime.date,
+    keep: Activity | None = None,
+    record_pk: int | None = None,
+) -> list[ActivityChoice]:
+    """The activities of the customer's programs, each with the reasons the service rules
+    would refuse it for a service starting `on`: its prerequisites not met, or barred in
+    follow-up. `keep` (the activity a corrected service has) is offered whatever it is.
+
+    The rules are services.rules' own (program_match_problems decides the programs,
+    prerequisite_problems the prerequisites): one query per activity that names a
+    prerequisite, none per service the customer has."""
+    offered = Q(active=True) | Q(pk=keep.pk) if keep else Q(active=True)
+    activities = Activity.objects.filter(offered).select_related("requires_prior")
+    menu = []
+    for activity in activities:
+        draft = ServiceDraft(
+            customer=customer, activity=activity, started_on=on, record_pk=record_pk
         )
-    return [
-        (str(a.pk), f"{a.code} — {a.title}{' (same day)' if a.same_day else ''}")
-        for a in activities
-    ]
+        if activity != keep and program_match_problems(draft):
+            continue
+        menu.append(ActivityChoice(activity=activity, refusals=_refusals(draft)))
+    return menu
+
+
+def _refusals(draft: ServiceDraft) -> tuple[str, ...]:
+    """What the rules say of the draft, worded for the picker's option, which names the
+    activity already."""
+    named = f"{draft.activity.title} ({draft.activity.code}) "
+    unmet = [m.removeprefix(named).rstrip(".") for _, m in prerequisite_problems(draft)]
+    refusals = [f"Not allowed: {m}" for _, m in follow_up_adult_dw_problems(draft)]
+    if unmet:
+        plural = "s" if len(unmet) > 1 else ""
+        refusals.insert(0, f"Prerequisite{plural} not met: {'; '.join(unmet)}.")
+    return tuple(refusals)
+
+
+class ActivitySelect(forms.Select):
+    """The activity <select>. static/js/combobox.js turns it into a combobox that filters
+    by code or title; without JavaScript it is the picker, and each option says why it
+    would be refused."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.menu: dict[str, ActivityChoice] = {}
+
+    def offer(self, menu: list[ActivityChoice]) -> None:
+        self.menu = {str(choice.activity.pk): choice for choice in menu}
+        self.choices = [
+            ("", "Choose an activity"),
+            *(
+                (pk, " — ".join([choice.label, *choice.refusals]))
+                for pk, choice in self.menu.items()
+            ),
+        ]
+
+    def create_option(self, *args: object, **kwargs: object) -> dict[str, object]:
+        option = super().create_option(*args, **kwargs)
+        choice = self.menu.get(str(option["value"]))
+        if choice is not None:
+            option["attrs"].update(
+                {
+                    "data-code": choice.activity.code,
+                    "data-title": choice.activity.title,
+                    "data-label": choice.label,
+                    "data-reason": " ".join(choice.refusals),
+                }
+            )
+        return option
+
+
+def _offer_activities(
+    form: forms.ModelForm,
+    customer: Customer,
+    *,
+    default_day: datetime.date,
+    keep: Activity | None = None,
+    record_pk: int | None = None,
+) -> None:
+    """Fill the activity picker for the customer. Its prerequisites are judged on the start
+    date as entered (the default until a valid one is); the field still accepts any active
+    activity, so the rules refuse one outside the customer's programs in their own words."""
+    day = default_day
+    if form.is_bound:
+        with contextlib.suppress(ValidationError):  # the form says what is wrong with it
+            day = form.fields["started_on"].clean(form["started_on"].value()) or default_day
+    field = form.fields["activity"]
+    field.widget.offer(activity_menu(customer, on=day, keep=keep, record_pk=record_pk))
+    field.help_text = (
+        "Only the activities of the customer's programs are listed. One marked "
+        "“Prerequisite not met” is refused until the prerequisite is recorded."
+    )
 
 
 NOTES_MAX_CHARS = 2_000
@@ -65,14 +180,6 @@ def _set_up_service_fields(form: forms.ModelForm, customer: Customer) -> None:
 
 
 class ServiceRecordForm(OnceFormMixin, InputModelForm):
-    activity_search = forms.CharField(
-        label="Find an activity by code or title",
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "placeholder": "e.g. 205 or workshop"}
-        ),
-    )
     note_type = forms.ChoiceField(
         choices=NoteType.choices, initial=NoteType.GENERAL, label="Note type"
     )
@@ -84,12 +191,9 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Required for same-day services. Who, what, where, when, why and how, in the third person.",
     )
-    note_contact_method = forms.ChoiceField(
-        choices=ContactMethod.choices, initial=ContactMethod.IN_PERSON, label="Contact method"
-    )
-    note_two_way = forms.ChoiceField(
-        choices=TWO_WAY_CHOICES, initial="yes", widget=forms.RadioSelect, label="Contact"
-    )
+    # Start empty: a note says how the contact was made, never a default (issue 15).
+    note_contact_method = contact_method_field(required=False)
+    note_two_way = two_way_field(required=False)
 
     class Meta:
         model = ServiceRecord
@@ -109,6 +213,7 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
             "goal",
         ]
         widgets = {
+            "activity": ActivitySelect(attrs={"data-combobox": ""}),
             "started_on": DateInput(),
             "planned_end_on": DateInput(),
             "ended_on": DateInput(),
@@ -120,21 +225,13 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.fields["activity"].queryset = Activity.objects.filter(active=True)
-        self.fields["activity"].choices = [("", "Choose an activity"), *activity_choices()]
+        self.fields["started_on"].initial = today_for_office(customer.office)
+        _offer_activities(self, customer, default_day=self.fields["started_on"].initial)
         _set_up_service_fields(self, customer)
         self.fields["completion_status"].help_text = "With the end date, when the service closes."
         self.fields[
             "ended_on"
         ].help_text = "Same-day services end on their start date (filled in for you)."
-        search = self.fields["activity_search"].widget.attrs
-        search.update(
-            {
-                "hx-get": reverse("services:activity_options"),
-                "hx-trigger": "input changed delay:300ms",
-                "hx-target": "#id_activity",
-                "hx-swap": "innerHTML",
-            }
-        )
         self.fields["started_on"].widget.attrs.update(
             late_check_attrs(customer, **{"hx-include": "[name=start_is_projected]"})
         )
@@ -142,11 +239,7 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
         self.helper = form_helper(
             Fieldset(
                 "Service",
-                Div(
-                    Div("activity_search", css_class="col-md-4"),
-                    Div("activity", css_class="col-md-8"),
-                    css_class="row",
-                ),
+                "activity",
                 Div(
                     Div("started_on", css_class="col-md-3"),
                     Div("start_is_projected", css_class="col-md-3 pt-md-4"),
@@ -201,6 +294,12 @@ class ServiceRecordForm(OnceFormMixin, InputModelForm):
             data["ended_on"] = data.get("started_on")
         if activity and not data.get("note_subject") and data.get("note_body"):
             data["note_subject"] = f"Service Strategy/{activity.title}"[:200]
+        if (data.get("note_body") or "").strip():
+            require_contact_choices(self, method="note_contact_method", two_way="note_two_way")
+            if "note_type" not in self.errors:
+                check_note_body(
+                    self, "note_body", customer=self.customer, note_type=data.get("note_type")
+                )
         return data
 
     def note_draft(self) -> NoteDraft | None:
@@ -244,6 +343,13 @@ class ServiceCorrectForm(VersionedFormMixin, InputModelForm):
         self.fields["lock_version"].initial = record.lock_version
         self.fields["activity"].queryset = Activity.objects.filter(
             Q(active=True) | Q(pk=record.activity_id)
+        )
+        _offer_activities(
+            self,
+            customer,
+            default_day=record.started_on,
+            keep=record.activity,
+            record_pk=record.pk,
         )
         _set_up_service_fields(self, customer)
         if record.is_open:

@@ -19,5 +19,4 @@ urlpatterns = [
         views.service_correct,
         name="correct",
     ),
-    path("services/activities/", views.activity_options, name="activity_options"),
 ]

@@ -19,7 +19,6 @@ from services.forms import (
     ReopenForm,
     ServiceCorrectForm,
     ServiceRecordForm,
-    activity_choices,
 )
 from services.selectors import customer_timeline, service_get, service_list_for
 from services.services import (
@@ -153,7 +152,7 @@ def service_correct(request: HttpRequest, pk: int, service_pk: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            service_record_correct(
+            corrected = service_record_correct(
                 record=record,
                 corrected_by=request.user,
                 reason=data["reason"],
@@ -172,7 +171,7 @@ def service_correct(request: HttpRequest, pk: int, service_pk: int) -> HttpRespo
         else:
             messages.success(
                 request,
-                f"Corrected {record.activity.code} {record.activity.title}. "
+                f"Corrected {corrected.activity.code} {corrected.activity.title}. "
                 "The values it had are kept in the update log with your reason.",
             )
             return redirect("services:detail", pk=customer.pk, service_pk=record.pk)
@@ -211,14 +210,6 @@ def service_reopen(request: HttpRequest, pk: int, service_pk: int) -> HttpRespon
         "action": "reopen",
     }
     return render(request, "services/service_action.html", context)
-
-
-@require_GET
-@requires("services.view_servicerecord")
-def activity_options(request: HttpRequest) -> HttpResponse:
-    """The activity select's options filtered by code or title (htmx)."""
-    choices = activity_choices(request.GET.get("activity_search", ""))
-    return render(request, "services/partials/activity_options.html", {"choices": choices})
 
 
 @require_GET

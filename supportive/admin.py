@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from casemgmt.admin import yes_no
 from supportive.models import PurchaseOrder, SupportiveCap, SupportiveType, Vendor
 
 
@@ -43,14 +44,18 @@ class SuppliesFilter(admin.SimpleListFilter):
 @admin.register(Vendor)
 class VendorAdmin(admin.ModelAdmin):
     form = VendorAdminForm
-    list_display = ["name", "phone", "supplies", "active"]
+    list_display = ["name", "phone", "address", "supplies", "is_active"]
     list_filter = ["active", SuppliesFilter]
-    search_fields = ["name", "address"]
+    search_fields = ["name", "address", "phone"]
     ordering = ["name"]
 
     @admin.display(description="Supplies")
     def supplies(self, vendor: Vendor) -> str:
         return ", ".join(SupportiveType(t).label for t in vendor.supportive_types)
+
+    @admin.display(description="Active", ordering="active")
+    def is_active(self, vendor: Vendor) -> str:
+        return yes_no(vendor.active)
 
     def has_delete_permission(self, request: HttpRequest, obj: Vendor | None = None) -> bool:
         # A vendor with purchase orders is retired (active off), never deleted.
@@ -74,14 +79,23 @@ class SupportiveCapAdminForm(forms.ModelForm):
 @admin.register(SupportiveCap)
 class SupportiveCapAdmin(admin.ModelAdmin):
     form = SupportiveCapAdminForm
-    list_display = ["region", "type_or_total", "amount", "referral_waived"]
+    list_display = ["region", "type_or_total", "cap", "referral"]
     list_filter = ["region", "supportive_type", "referral_waived"]
     list_select_related = ["region"]
+    search_fields = ["region__name"]
     ordering = ["region__name", "supportive_type"]
 
     @admin.display(description="Supportive service", ordering="supportive_type")
     def type_or_total(self, cap: SupportiveCap) -> str:
         return cap.get_supportive_type_display() or "All types together (the total)"
+
+    @admin.display(description="Most per customer and program year", ordering="amount")
+    def cap(self, cap: SupportiveCap) -> str:
+        return f"${cap.amount:,.2f}"
+
+    @admin.display(description="Community referral", ordering="referral_waived")
+    def referral(self, cap: SupportiveCap) -> str:
+        return "Not needed" if cap.referral_waived else "Needed first"
 
 
 @admin.register(PurchaseOrder)

@@ -12,11 +12,9 @@ Every read starts from the offices the user may see (`casemgmt.access.offices_vi
 and each is a fixed number of queries however many purchase orders it covers.
 """
 
-import csv
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TextIO
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Count, DateField, F, QuerySet, Sum, When
@@ -25,7 +23,7 @@ from django.db.models.functions import TruncMonth
 from casemgmt.access import offices_visible_to
 from casemgmt.clock import today
 from casemgmt.models import Office, User
-from casemgmt.spreadsheet import spreadsheet_cell
+from casemgmt.spreadsheet import Writable, money, write_spreadsheet
 from supportive.models import FundingProgram, POStatus, PurchaseOrder, SupportiveType
 from supportive.rules import program_year_bounds, program_year_label
 
@@ -279,34 +277,34 @@ def money_list_totals(user: User | AnonymousUser, filters: MoneyFilters) -> List
 
 
 CSV_HEADER = [
-    "po_number",
-    "office",
-    "program_year",
-    "status",
-    "customer_number",
-    "funding_program",
-    "supportive_type",
-    "vendor",
-    "item",
-    "quantity",
-    "amount",
-    "amount_paid",
-    "drafted_on",
-    "issued_on",
-    "paid_on",
+    "PO number",
+    "Office",
+    "Program year",
+    "Status",
+    "Customer number",
+    "Funding program",
+    "Supportive service",
+    "Vendor",
+    "Item",
+    "Quantity",
+    "Amount ($)",
+    "Amount paid ($)",
+    "Drafted on",
+    "Issued on",
+    "Paid on",
 ]
 
 
-def write_money_csv(orders: QuerySet[PurchaseOrder], file: TextIO) -> int:
+def write_money_csv(orders: QuerySet[PurchaseOrder], file: Writable) -> int:
     """The purchase orders given (already scoped, filtered and ordered by the caller) as
-    CSV; returns how many. One query, streamed, whatever the number. A customer appears
-    by customer number only: an export leaves the system. Text anyone typed (vendor,
-    item, numbers) is a cell a spreadsheet will not run."""
-    writer = csv.writer(file)
-    writer.writerow(CSV_HEADER)
+    CSV (`casemgmt.spreadsheet`); returns how many. One query, streamed, whatever the
+    number. A customer appears by customer number only: an export leaves the system."""
+    statuses = dict(POStatus.choices)
+    programs = dict(FundingProgram.choices)
+    types = dict(SupportiveType.choices)
     rows = orders.values_list(
         "number",
-        "office__code",
+        "office__name",
         "program_year",
         "status",
         "customer__customer_number",
@@ -322,43 +320,44 @@ def write_money_csv(orders: QuerySet[PurchaseOrder], file: TextIO) -> int:
         "issued_on",
         "paid_on",
     )
-    count = 0
-    for (
-        number,
-        office,
-        year,
-        status,
-        customer_number,
-        program,
-        supportive_type,
-        vendor,
-        item,
-        quantity,
-        amount,
-        amount_paid,
-        created_at,
-        zone,
-        issued_on,
-        paid_on,
-    ) in rows.iterator(chunk_size=2000):
-        writer.writerow(
+    return write_spreadsheet(
+        file,
+        CSV_HEADER,
+        (
             [
-                spreadsheet_cell(number),
-                spreadsheet_cell(office),
+                number,
+                office,
                 program_year_label(year),
+                statuses.get(status, status),
+                customer_number,
+                programs.get(program, program),
+                types.get(supportive_type, supportive_type),
+                vendor,
+                item,
+                quantity,
+                money(amount),
+                money(amount_paid),
+                today(zone, at=created_at),
+                issued_on,
+                paid_on,
+            ]
+            for (
+                number,
+                office,
+                year,
                 status,
-                spreadsheet_cell(customer_number),
+                customer_number,
                 program,
                 supportive_type,
-                spreadsheet_cell(vendor),
-                spreadsheet_cell(item),
+                vendor,
+                item,
                 quantity,
-                f"{amount:.2f}",
-                "" if amount_paid is None else f"{amount_paid:.2f}",
-                today(zone, at=created_at).isoformat(),
-                issued_on.isoformat() if issued_on else "",
-                paid_on.isoformat() if paid_on else "",
-            ]
-        )
-        count += 1
-    return count
+                amount,
+                amount_paid,
+                created_at,
+                zone,
+                issued_on,
+                paid_on,
+            ) in rows.iterator(chunk_size=2000)
+        ),
+    )

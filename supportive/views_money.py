@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from casemgmt.access import offices_visible_to
 from casemgmt.decorators import requires
 from casemgmt.models import Office
+from casemgmt.spreadsheet import spreadsheet_response
 from compliance.selectors import today_for
 from supportive.models import FundingProgram, SupportiveType
 from supportive.reports import (
@@ -237,9 +238,7 @@ def money_export(request: HttpRequest) -> HttpResponse:
         "every-year" if filters.program_year is None else program_year_label(filters.program_year)
     )
     filename = "-".join(p for p in ("purchase-orders", year, filters.measure) if p)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response["Cache-Control"] = "private, no-store"
+    response = spreadsheet_response(f"{filename}.csv")
     write_money_csv(money_list(request.user, filters), response)
     return response
 

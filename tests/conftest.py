@@ -84,12 +84,8 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """Reload the data migrations' reference rows, which a transactional test's flush empties.
-
-    The loaders are the migrations' own functions, and idempotent.
-    """
+def _load_reference_rows() -> None:
+    """The data migrations' reference rows, by the migrations' own idempotent loaders."""
     import importlib
 
     from django.apps import apps
@@ -101,6 +97,28 @@ def reference_data(transactional_db):
         "plans.migrations.0002_assessment_types",
     ):
         importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Reload the data migrations' reference rows, which a transactional test's flush empties."""
+    _load_reference_rows()
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows_after_a_flush(request, django_db_setup, django_db_blocker):
+    """A transactional test (every browser test) empties the tables when it ends, the
+    migrations' reference rows with them; the next test on that worker finds them again.
+    Loaded before the test's own transaction begins, so they stay for the tests after."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db", "world"} & set(request.fixturenames)
+    ):
+        return
+    from plans.models import AssessmentType
+
+    with django_db_blocker.unblock():
+        if not AssessmentType.objects.exists():
+            _load_reference_rows()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -268,13 +268,13 @@ def test_the_csv_has_the_rows_of_the_table(world, held, on_now):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attendance-rates-2026-11-02-to-2026-11-20.csv" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == CSV_HEADER
     assert rows[1:] == [
-        ["workshop", "Interviewing", "2026-11-02", "2026-11-20", "1", "1", "1", "0", "0", "100.0", "0.0"],
-        ["workshop", "Resume Writing", "2026-11-02", "2026-11-20", "2", "5", "3", "1", "1", "60.0", "20.0"],
-        ["office", "Office A", "2026-11-02", "2026-11-20", "3", "6", "4", "1", "1", "66.7", "16.7"],
-        ["all", "All sessions", "2026-11-02", "2026-11-20", "3", "6", "4", "1", "1", "66.7", "16.7"],
+        ["Workshop", "Interviewing", "2026-11-02", "2026-11-20", "1", "1", "1", "0", "0", "100.0", "0.0"],
+        ["Workshop", "Resume Writing", "2026-11-02", "2026-11-20", "2", "5", "3", "1", "1", "60.0", "20.0"],
+        ["Office", "Office A", "2026-11-02", "2026-11-20", "3", "6", "4", "1", "1", "66.7", "16.7"],
+        ["Total", "All sessions", "2026-11-02", "2026-11-20", "3", "6", "4", "1", "1", "66.7", "16.7"],
     ]  # fmt: skip
 
 
@@ -284,7 +284,8 @@ def test_a_name_in_the_csv_never_runs_as_a_formula(world, held, on_now):
 
     response = client_for(world.supervisor_a).get(reverse("workshops:rates_export"), RANGE)
 
-    names = [row[1] for row in csv.reader(io.StringIO(response.content.decode()))][1:]
+    text = response.content.decode("utf-8-sig")
+    names = [row[1] for row in csv.reader(io.StringIO(text))][1:]
     assert '\'=HYPERLINK("http://x","y")' in names and "'+Office A" in names
 
 

@@ -35,7 +35,7 @@ def test_planner_registers_finds_and_opens_a_customer(page: Page, live_server, w
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(base + "/")
     expect(page).to_have_title(re.compile(r"^My work"))
-    expect(page.get_by_role("heading", name="Welcome, Planner")).to_be_visible()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
     check_page(page, "02-home")
 
     # 2. Register a customer.

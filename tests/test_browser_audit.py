@@ -65,20 +65,24 @@ def test_an_administrator_reads_and_downloads_the_audit_trail(
     base = live_server.url
     sign_in(page, base, world.admin.username)
 
-    page.get_by_role("link", name="Audit trail").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit trail").click()
     expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
     table = page.get_by_role("table")
     expect(table).to_contain_text(world.customer_b.customer_number)
-    expect(table).to_contain_text("Weekly hours: 2.0 → 3.0")
+    expect(table).to_contain_text("S. Tester changed the weekly hours from 2 to 3.")
     expect(table).to_contain_text("Reason: Corrected: Two hours typed; it was three")
-    expect(table).to_contain_text("Last name: changed")
+    expect(table).to_contain_text(
+        "P. Tester changed the last name and the city to \u201cPeoria\u201d."
+    )
     expect(table).not_to_contain_text("Okafor")
     check_page(page, "60-audit-trail")
 
     page.get_by_label("Customer number").fill(world.customer_a.customer_number.lower())
     page.get_by_role("button", name="Show").click()
     expect(table).not_to_contain_text(world.customer_b.customer_number)
-    expect(table).to_contain_text("Phone: changed")
+    expect(table).to_contain_text(
+        "P. Tester changed the phone number, the street address and the city to \u201cDecatur\u201d."
+    )
     expect(table).not_to_contain_text("555")
     assert world.customer_a.customer_number not in page.url
     check_page(page, "61-audit-trail-one-customer")
@@ -90,4 +94,30 @@ def test_an_administrator_reads_and_downloads_the_audit_trail(
         page.get_by_role("button", name="Download as CSV").click()
     assert download.value.suggested_filename.startswith("audit-trail-")
     exported = download.value.path().read_text(encoding="utf-8")
-    assert "City: (blank) -> Decatur" in exported and "Peoria" not in exported
+    assert exported.startswith("\ufeffWhen (")  # the byte-order mark a spreadsheet needs
+    assert "the city to \u201cDecatur\u201d" in exported and "Peoria" not in exported
+
+
+def test_a_supervisor_reads_the_customers_update_log_in_sentences(
+    page: Page, live_server, world: World
+):
+    _changes(world)
+    sign_in(page, live_server.url, world.supervisor_a.username)
+    page.goto(f"{live_server.url}/customers/{world.customer_a.pk}/")
+    page.get_by_role("link", name="Update log").click()
+
+    table = page.get_by_role("table")
+    expect(table).to_contain_text(
+        "P. Tester changed the phone number, the street address and the city to \u201cDecatur\u201d."
+    )
+    expect(table).to_contain_text(
+        "S. Tester changed the service 211 Job Search Activities and Assistance (Staff"
+        " Assisted): the weekly hours from 2 to 3."
+    )
+    expect(table).to_contain_text("P. Tester recorded the service 211")
+    expect(table).not_to_contain_text("555")
+    expect(table).not_to_contain_text("Hidden Lane")
+    check_page(page, "62-customer-update-log")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_page(page, "62-customer-update-log-390")

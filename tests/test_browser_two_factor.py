@@ -62,7 +62,9 @@ def test_supervisor_sets_up_two_step_sign_in_and_signs_in_with_a_code(
     # A wrong code is refused; the right one shows the recovery codes once.
     page.get_by_label("Code from the app").fill("12345")
     page.get_by_role("button", name="Confirm the code").click()
-    expect(page.get_by_text("Enter the 6 digits the app shows")).to_be_visible()
+    expect(
+        page.get_by_text("Enter the 6 digits the app shows, such as 123456.", exact=True)
+    ).to_be_visible()
     page.get_by_label("Code from the app").fill(code_for(key))
     page.get_by_role("button", name="Confirm the code").click()
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
@@ -87,7 +89,7 @@ def test_supervisor_sets_up_two_step_sign_in_and_signs_in_with_a_code(
         "000000" if code_for(key) != "000000" else "111111"
     )
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("That code is not right")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("That code is not right")
     check_both_widths(page, "54-two-step-verify-refused")
     time.sleep(1.1)  # the wait after one wrong code
     page.get_by_role("textbox", name=re.compile(r"^Code\b")).fill(code_for(key, later=30))

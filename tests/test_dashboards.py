@@ -21,12 +21,14 @@ from casenotes.models import CaseNote, NoteType
 from compliance.csv_export import HEADER, write_alerts_csv
 from compliance.models import Alert, Rule, State
 from compliance.selectors import (
+    TrackerDashboard,
     offices_supervised_by,
     overdue_trend,
     planner_dashboard,
     tracker_dashboard,
 )
 from customers.models import Customer, Status
+from services.models import Activity, ServiceRecord
 from tests.conftest import World, client_for
 from tests.factories import make_customer, make_office, make_user
 
@@ -323,7 +325,13 @@ def test_drilldown_paginates_with_constant_queries(world: World):
     assert client.get(url, {"page": 2}).context["page"].object_list.__len__() == 6
 
 
-def test_csv_export_writes_customer_ids_and_no_names(world: World):
+def csv_rows(text: str) -> list[list[str]]:
+    """A CSV download read back as a spreadsheet would: UTF-8 after its byte-order mark."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_csv_export_writes_customer_numbers_and_no_names(world: World):
     overdue = make_alert(
         world.customer_a, Rule.CONTACT_30, State.OVERDUE, due_on=datetime.date(2026, 11, 1)
     )
@@ -335,38 +343,49 @@ def test_csv_export_writes_customer_ids_and_no_names(world: World):
     )
 
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="open-alerts-')
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = csv_rows(response.content.decode("utf-8"))
     assert rows[0] == HEADER
     assert rows[1:] == [
         [
             world.customer_a.customer_number,
-            "contact_30",
+            "Office A",
+            "Planner Tester",
+            "30-day contact",
             "",
-            "",
-            "overdue",
+            "Overdue",
             "2026-11-01",
             overdue.opened_on.isoformat(),
-            "planner_a",
             "Planner Tester",
         ]
     ]
     body = response.content.decode()
     assert "Ada" not in body and world.customer_a.phone not in body
+    assert "contact_30" not in body and "overdue" not in body and "planner_a" not in body
 
 
 def test_csv_export_names_the_record_of_a_per_record_alert(world: World):
-    make_alert(world.customer_a, Rule.OPEN_PAST_END, State.OVERDUE, subject_id=4321)
-    out = io.StringIO()
-    write_alerts_csv(Alert.objects.all(), out)
-    [header, row] = list(csv.reader(io.StringIO(out.getvalue())))
-    record = dict(zip(header, row, strict=True))
-    assert (record["rule"], record["subject"], record["subject_id"]) == (
-        "open_past_end",
-        "service",
-        "4321",
+    service = ServiceRecord.objects.create(
+        customer=world.customer_a,
+        activity=Activity.objects.get(code="300"),
+        started_on=datetime.date(2026, 10, 5),
+        entered_by=world.planner_a,
+        entered_at=timezone.now(),
     )
+    make_alert(world.customer_a, Rule.OPEN_PAST_END, State.OVERDUE, subject_id=service.pk)
+    make_alert(world.customer_a, Rule.OPEN_PAST_END, State.OVERDUE, subject_id=service.pk + 1)
+    out = io.StringIO()
+    write_alerts_csv(Alert.objects.order_by("subject_id"), out)
+    [header, *rows] = csv_rows(out.getvalue())
+    records = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [(r["Rule"], r["Record"]) for r in records] == [
+        (
+            "Open past planned end",
+            "Service: 300 Occupational Skills Training (ITA) from 10/05/2026",
+        ),
+        ("Open past planned end", "Service (since removed)"),
+    ]
 
 
 def test_csv_export_query_count_does_not_grow_with_alerts(world: World):
@@ -389,17 +408,19 @@ def test_write_alerts_csv_writes_what_it_is_given_and_counts_it(world: World):
     make_alert(world.customer_b)
     out = io.StringIO()
     assert write_alerts_csv(Alert.objects.all(), out) == 2
-    numbers = {row["customer_id"] for row in csv.DictReader(io.StringIO(out.getvalue()))}
+    [header, *rows] = csv_rows(out.getvalue())
+    numbers = {dict(zip(header, row, strict=True))["Customer number"] for row in rows}
     assert numbers == {world.customer_a.customer_number, world.customer_b.customer_number}
 
 
 def test_csv_export_quotes_cells_a_spreadsheet_would_run(world: World):
-    world.planner_a.username = "=cmd"
+    world.planner_a.first_name = "=cmd"
     world.planner_a.save()
     make_alert(world.customer_a)
     out = io.StringIO()
     write_alerts_csv(Alert.objects.all(), out)
-    assert "'=cmd" in out.getvalue()
+    [_, row] = csv_rows(out.getvalue())
+    assert row[2] == row[8] == "'=cmd Tester"
 
 
 # --- Tracker ----------------------------------------------------------------------------
@@ -423,6 +444,10 @@ def soft_exited(
         exit_reason="Soft exit: 90 days without an enrolling service",
     )
     return customer
+
+
+def customers(dashboard: TrackerDashboard, key: str) -> list[Customer]:
+    return [entry.customer for entry in dashboard.group(key).entries]
 
 
 def test_tracker_sees_the_60_75_and_90_day_lists_of_the_office(world: World):
@@ -455,10 +480,10 @@ def test_tracker_sees_the_60_75_and_90_day_lists_of_the_office(world: World):
 
     assert response.status_code == 200
     dashboard = response.context["dashboard"]
-    assert [a.customer for a in dashboard.reengage] == [day_60]
-    assert [a.customer for a in dashboard.call] == [day_75]
-    assert dashboard.soft_exited == [recent]
-    assert dashboard.reengage[0].last_contact == TODAY - 40 * DAY
+    assert customers(dashboard, "reengage") == [day_60]
+    assert customers(dashboard, "call") == [day_75]
+    assert customers(dashboard, "soft_exited") == [recent]
+    assert dashboard.group("reengage").entries[0].last_contact == TODAY - 40 * DAY
     body = response.content.decode()
     assert "Quin" not in body and "Rae" not in body and "Pim" not in body
     assert "(217) 555-0111" in body and "Mo Lee" in body and day_60.email in body
@@ -483,6 +508,7 @@ def test_tracker_dashboard_query_count_does_not_grow_with_the_lists(world: World
 @pytest.mark.parametrize(("two_way", "expected"), [("yes", True), ("no", False)])
 def test_log_contact_records_a_follow_up_case_note(world: World, two_way: str, expected: bool):
     customer = world.customer_a
+    make_alert(customer, Rule.SOFT_EXIT, State.DUE_SOON, due_on=TODAY + 20 * DAY)
     response = client_for(world.tracker_a).post(
         reverse("compliance:log_contact", args=[customer.pk]),
         {
@@ -494,7 +520,8 @@ def test_log_contact_records_a_follow_up_case_note(world: World, two_way: str, e
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("compliance:tracker") + f"#customer-{customer.pk}"
+    back = reverse("compliance:tracker") + f"#reengage-customer-{customer.pk}"
+    assert response["Location"] == back  # the customer's place on the lists
     note = CaseNote.objects.get(customer=customer)
     assert note.two_way is expected
     assert note.note_type == NoteType.FOLLOW_UP
@@ -613,7 +640,7 @@ def test_the_tracker_shows_the_last_two_way_contact_as_corrected(world: World):
 
     dashboard = tracker_dashboard(world.tracker_a, on=TODAY)
 
-    last = {alert.customer: alert.last_contact for alert in dashboard.reengage}
+    last = {entry.customer: entry.last_contact for entry in dashboard.group("reengage").entries}
     assert last == {
         wrong_call: TODAY - 50 * DAY,
         late_answer: TODAY - 20 * DAY,
@@ -688,6 +715,6 @@ def test_recent_soft_exits_are_counted_in_each_offices_days(world: World):
         )
 
     with time_machine.travel(MIDNIGHT_PASSED_IN_NEW_YORK, tick=False):
-        recent = tracker_dashboard(world.tracker_a).soft_exited
+        recent = customers(tracker_dashboard(world.tracker_a), "soft_exited")
 
     assert recent == [los_angeles]

@@ -511,8 +511,8 @@ def test_the_dashboards_show_the_follow_ups_due(world: World):
     assert [a.subject_id for a in planner.context["dashboard"].follow_ups_due] == [follow_up.pk]
     body = text(planner)
     assert "Follow-ups due" in body and f'href="{form_url}"' in body
-    (due,) = tracker.context["dashboard"].follow_ups_due
-    assert due.customer == customer and [a.subject_id for a in due.alerts] == [follow_up.pk]
+    (due,) = tracker.context["dashboard"].group("follow_ups").entries
+    assert due.customer == customer and [a.subject_id for a in due.follow_ups] == [follow_up.pk]
     body = text(tracker)
     assert "Follow-ups due" in body and "Follow-up after exit due 03/31/2027" in body
     assert reverse("compliance:log_contact", kwargs={"pk": customer.pk}) in body

@@ -21,6 +21,7 @@ from tests.conftest import World, client_for
 from tests.factories import make_customer, make_user
 from tests.supportive_factory import draft, ready_for_po
 from tests.test_dashboards import make_alert
+from tests.test_veterans import accepted_referral, waiting_referral
 
 HOME = "/"
 
@@ -83,6 +84,17 @@ def test_a_role_one_does_not_hold_cannot_be_chosen(world: World):
     assert "You do not hold that role" in response.content.decode()
     assert SESSION_KEY not in client.session
     assert "homes/planner.html" in [t.name for t in response.templates]
+
+
+@pytest.mark.parametrize(
+    "hostile", ["Supervisor\x00", "x" * 100_000, "", "-1", "Workshop facilitator; DROP TABLE"]
+)
+def test_hostile_role_names_change_nothing(two_roles, hostile):
+    client = client_for(two_roles)
+    response = client.post(reverse("switch_role"), {"role": hostile}, follow=True)
+    assert response.status_code == 200
+    assert "You do not hold that role" in response.content.decode()
+    assert SESSION_KEY not in client.session
 
 
 def test_a_role_taken_away_ends_the_choice(two_roles):
@@ -225,3 +237,22 @@ def test_administrator_home_links_the_administration_tasks(world: World):
         "audit:list",
     ):
         assert reverse(name) in body
+
+
+# --- The veteran representative's home ----------------------------------------------------
+
+
+def test_veteran_representative_home_puts_the_waiting_referrals_first(world: World):
+    referral = waiting_referral(world)
+    response = client_for(world.vetrep_a).get(HOME)
+    assert response.context["queue"].waiting == [referral]
+    body = response.content.decode()
+    assert reverse("veterans:referral", args=[referral.pk]) in body
+    assert body.index("Veteran referrals waiting") < body.index("My alerts, most urgent first")
+
+
+def test_veteran_representative_home_lists_the_co_assigned_veterans(world: World):
+    referral = accepted_referral(world)
+    response = client_for(world.vetrep_a).get(HOME)
+    assert response.context["co_assigned"] == [referral.customer]
+    assert "beside their career planner" in response.content.decode()

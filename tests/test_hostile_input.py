@@ -38,11 +38,13 @@ from tests.factories import certify, make_customer
 from tests.hostile import FormField, as_post, form_fields
 from tests.test_permissions import MATRIX, _url
 from tests.workshop_factory import make_session, make_workshop
+from veterans.models import VeteranReferral
 from workshops.models import Appointment, Booking, Session, Workshop
 
 NOW = datetime.datetime(2026, 11, 25, 15, 0, tzinfo=datetime.UTC)
 WRITTEN = [
     Customer,
+    VeteranReferral,
     ServiceRecord,
     CaseNote,
     Plan,
@@ -97,8 +99,11 @@ def _activity(code: str) -> str:
 
 # Valid values per form, over what the page shows; each must save (see the sanity test).
 VALID: dict[str, Callable[[World], dict[str, object]]] = {
+    "veterans:refer": lambda w: {"issue": "Asks how the GI Bill pays for a welding course."},
     "casenotes:create": lambda w: {
         "contact_date": "2026-11-20",
+        "contact_method": "phone",
+        "two_way": "yes",
         "subject": "Check-in",
         "body": "Career planner called the customer about a forklift class.",
     },
@@ -109,6 +114,8 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
         "weekly_hours": "2",
         "dollar_value": "0",
         "note_body": "Career planner helped the customer revise a resume.",
+        "note_contact_method": "in_person",
+        "note_two_way": "yes",
     },
     "services:correct": lambda w: {"reason": "Wrong hours typed", "weekly_hours": "3"},
     "services:close": lambda w: {"ended_on": "2026-11-20", "completion_status": "successful"},
@@ -137,6 +144,8 @@ VALID: dict[str, Callable[[World], dict[str, object]]] = {
     "plans:edit": lambda w: {"employment_goal": "Warehouse supervisor"},
     "plans:review": lambda w: {
         "reviewed_on": "2026-11-20",
+        "contact_method": "in_person",
+        "two_way": "yes",
         "note_body": "Reviewed progress on each goal with the customer.",
     },
     "plans:goal_create": lambda w: {
@@ -319,8 +328,10 @@ SEARCH_ONLY = {"customers:list", "casenotes:list", "audit:list", "audit:export"}
 UPLOADS = {"customers:documents", "plans:sign"}
 # POST URLs that are not a form a person fills: sign-in is Django's (and axes'), the
 # note guide check is a read-only helper, logout and the plan's print button have no
-# fields. Django's admin forms are Django's own and sit outside this sweep.
-NOT_FORMS = {"login", "logout", "casenotes:check", "plans:print"}
+# fields. Django's admin forms are Django's own and sit outside this sweep. The role
+# switch is a row of buttons in the menu of every page, writing nothing but the session:
+# tests/test_homes.py sends it hostile values.
+NOT_FORMS = {"login", "logout", "casenotes:check", "plans:print", "switch_role"}
 # The two-step sign-in forms take one code each, and each needs a state this sweep does
 # not build (an app set up, a session verified by it): tests/test_two_factor.py sends
 # them the same hostile input (test_hostile_codes_are_refused_with_a_message_and_write_nothing).

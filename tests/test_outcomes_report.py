@@ -247,8 +247,8 @@ def test_the_csv_has_the_table_and_is_formula_safe(world: World, year: Year):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="outcomes-PY26.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [(r["office"], r["program"]) for r in rows] == [
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["Office"], r["Program"]) for r in rows] == [
         ('\'=HYPERLINK("http://example.org")', "WIOA Adult"),
         ('\'=HYPERLINK("http://example.org")', "Dislocated Worker"),
         ('\'=HYPERLINK("http://example.org")', "All programs"),
@@ -257,12 +257,12 @@ def test_the_csv_has_the_table_and_is_formula_safe(world: World, year: Year):
         ("All offices", "All programs"),
     ]
     total = rows[2]
-    assert (total["exits"], total["employed_at_exit"], total["employment_rate_pct"]) == (
+    assert (total["Exits"], total["Employed at exit"], total["Employment rate (%)"]) == (
         "3",
         "1",
         "50.0",
     )
-    assert (total["credential_attained"], total["credential_rate_pct"]) == ("1", "100.0")
+    assert (total["Credential attained"], total["Credential rate (%)"]) == ("1", "100.0")
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
 
 

@@ -24,6 +24,7 @@ from supportive.services import po_issue, po_request_approval
 from tests.conftest import World, client_for
 from tests.factories import certify, make_plan
 from tests.supportive_factory import budget, draft, ready_for_po, referral
+from tests.test_veterans import veterans_url
 from tests.workshop_factory import workshop_world
 from workshops.models import Appointment
 from workshops.services import attendance_submit
@@ -158,6 +159,30 @@ PO_SUPERVISOR_ACTION = row(
     vetrep=(405, 403),
 )
 
+# Veteran referrals: veteran representatives and the office's supervisors read; only a
+# veteran representative of the referral's office takes it (an administrator reads every
+# office, takes none).
+VETERAN_READ = row(
+    (LOGIN, LOGIN),
+    (403, 405),
+    (403, 405),
+    (200, 405),
+    (403, 405),
+    (200, 405),
+    tracker=(403, 405),
+    vetrep=(200, 405),
+)
+VETERAN_TAKE = row(
+    (LOGIN, LOGIN),
+    (403, 403),
+    (403, 403),
+    (403, 403),
+    (403, 403),
+    (403, 403),
+    tracker=(403, 403),
+    vetrep=(200, 200),
+)
+
 MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "employment:customer": CUSTOMER_READ,
     "employment:periods": CUSTOMER_READ,
@@ -251,6 +276,12 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
     "workshops:appointment_card": CUSTOMER_READ,
     "workshops:appointment_ics": CUSTOMER_READ,
     "home": ANY_STAFF,
+    "veterans:queue": VETERAN_READ,
+    "veterans:referral": VETERAN_READ,
+    "veterans:accept": VETERAN_TAKE,
+    "veterans:serve": VETERAN_TAKE,
+    "veterans:close": VETERAN_TAKE,
+    "veterans:refer": CUSTOMER_WRITE,
     # Working as another of one's own roles; a role one does not hold changes nothing.
     "switch_role": row(
         (LOGIN, LOGIN),
@@ -340,15 +371,6 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
         vetrep=(302, 302),
     ),
     "services:reopen": SUPERVISOR_WRITE,
-    "services:activity_options": row(
-        (LOGIN, LOGIN),
-        (200, 405),
-        (200, 405),
-        (200, 405),
-        (403, 405),
-        (200, 405),
-        tracker=NO_TRACKER_READ,
-    ),
     "casenotes:list": CUSTOMER_WRITE,  # searching posts the words
     # The tracker writes contact notes and attempts, without reading the others.
     "casenotes:create": row(
@@ -707,6 +729,8 @@ def _employment_url(name: str, world: World) -> str:
 
 def _url(name: str, world: World) -> str:
     customer = world.customer_a
+    if name.startswith("veterans:"):
+        return veterans_url(name, world)
     if name in EMPLOYMENT_RECORD_URLS:
         return _employment_url(name, world)
     if name in EXIT_URLS:

@@ -43,6 +43,8 @@ class AppCodeForm(forms.Form):
 class CodeForm(forms.Form):
     """A code from the app, or one of the recovery codes."""
 
+    error_summary_heading = "There is a problem: {fix}"  # checking a code saves nothing
+
     code = forms.CharField(
         label="Code",
         max_length=20,

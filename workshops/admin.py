@@ -4,8 +4,10 @@ services keep the waiting list, the versions and the attendance rules."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from casemgmt.admin import yes_no
 from customers.models import Program
 from workshops.models import Session, Workshop
 
@@ -31,14 +33,40 @@ class WorkshopAdminForm(forms.ModelForm):
         ]
 
 
+class OpenToFilter(admin.SimpleListFilter):
+    title = "open to program"
+    parameter_name = "program"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return list(Program.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Workshop]) -> QuerySet[Workshop]:
+        # No programs means every program.
+        if self.value() in Program.values:
+            return queryset.filter(Q(programs__contains=[self.value()]) | Q(programs=[]))
+        return queryset
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(admin.ModelAdmin):
     form = WorkshopAdminForm
-    list_display = ["title", "activity", "active"]
-    list_filter = ["active"]
-    search_fields = ["title", "activity__code", "activity__title"]
+    list_display = ["title", "activity", "open_to", "length", "default_capacity", "is_active"]
+    list_filter = ["active", OpenToFilter, ("activity", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "content", "activity__code", "activity__title"]
     list_select_related = ["activity"]
     ordering = ["title"]
+
+    @admin.display(description="Open to")
+    def open_to(self, workshop: Workshop) -> str:
+        return ", ".join(workshop.program_labels) or "Every program"
+
+    @admin.display(description="Length", ordering="default_minutes")
+    def length(self, workshop: Workshop) -> str:
+        return f"{workshop.default_minutes} minutes"
+
+    @admin.display(description="Active", ordering="active")
+    def is_active(self, workshop: Workshop) -> str:
+        return yes_no(workshop.active)
 
     def has_delete_permission(self, request: HttpRequest, obj: Workshop | None = None) -> bool:
         # A workshop with sessions is retired (active off), never deleted: its sessions,

@@ -158,7 +158,9 @@ class SessionForm(OnceFormMixin, InputModelForm):
         data = super().clean()
         workshop: Workshop | None = data.get("workshop")
         starts_at = data.get("starts_at")
-        if workshop is not None and starts_at is not None and data.get("ends_at") is None:
+        # No end time given takes the workshop's usual length (not an end time mistyped).
+        no_end = data.get("ends_at") is None and "ends_at" not in self.errors
+        if workshop is not None and starts_at is not None and no_end:
             start = datetime.datetime.combine(datetime.date.min, starts_at)
             end = start + datetime.timedelta(minutes=workshop.default_minutes)
             if end.date() != start.date():
@@ -336,11 +338,11 @@ class RatesFilterForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
-        if "start" in self.errors or "end" in self.errors:
-            return data
         end = data.get("end") or self.on
         start = data.get("start") or end - datetime.timedelta(days=RATES_DEFAULT_DAYS - 1)
         for name, day in (("start", start), ("end", end)):
+            if name in self.errors:  # not a date: the other is still checked
+                continue
             problem = date_bound_problem(
                 "The date",
                 day,
@@ -350,10 +352,11 @@ class RatesFilterForm(forms.Form):
             )
             if problem:
                 self.add_error(name, problem)
-        if not self.errors:
-            if start > end:
-                self.add_error("end", "The range ends before it starts.")
-            elif (end - start).days > RATES_MAX_DAYS:
-                self.add_error("start", "Choose a range of at most three years.")
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        if start > end:
+            self.add_error("end", "The range ends before it starts.")
+        elif (end - start).days > RATES_MAX_DAYS:
+            self.add_error("start", "Choose a range of at most three years.")
         data["start"], data["end"] = start, end
         return data

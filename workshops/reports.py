@@ -7,10 +7,8 @@ session of an office the user may not see. Each report is a fixed number of quer
 however many sessions and bookings it covers.
 """
 
-import csv
 import datetime
 from dataclasses import dataclass
-from typing import TextIO
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -18,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from casemgmt.clock import today
 from casemgmt.entry import entry_deadline_days
 from casemgmt.models import Office, User
-from casemgmt.spreadsheet import spreadsheet_cell
+from casemgmt.spreadsheet import Writable, write_spreadsheet
 from workshops.models import Attendance, Booking, BookingStatus, Session, SessionStatus, Workshop
 from workshops.rules import sheet_overdue
 from workshops.selectors import sessions_visible, with_seats
@@ -166,47 +164,49 @@ def rates_bookings(
 
 
 CSV_HEADER = [
-    "breakdown",
-    "name",
-    "from",
-    "to",
-    "sessions_held",
-    "booked",
-    "attended",
-    "no_show",
-    "excused",
-    "attendance_rate_pct",
-    "no_show_rate_pct",
+    "Breakdown",
+    "Name",
+    "From",
+    "To",
+    "Sessions held",
+    "Booked",
+    "Attended",
+    "No-show",
+    "Excused",
+    "Attendance rate (%)",
+    "No-show rate (%)",
 ]
 
 
-def write_rates_csv(rates: Rates, file: TextIO) -> int:
-    """The rates table as CSV: a row per workshop, per office, and the total; returns the
-    number of rows under the header. Names are cells a spreadsheet will not run."""
-    writer = csv.writer(file)
-    writer.writerow(CSV_HEADER)
-    rows = [
-        *(("workshop", row) for row in rates.by_workshop),
-        *(("office", row) for row in rates.by_office),
-        ("all", rates.total),
+def write_rates_csv(rates: Rates, file: Writable) -> int:
+    """The rates table as CSV (`casemgmt.spreadsheet`): a row per workshop, per office,
+    and the total; returns the number of rows under the header."""
+    lines = [
+        *(("Workshop", row) for row in rates.by_workshop),
+        *(("Office", row) for row in rates.by_office),
+        ("Total", rates.total),
     ]
-    for breakdown, row in rows:
-        writer.writerow(
+    start, end = rates.filters.start, rates.filters.end
+    return write_spreadsheet(
+        file,
+        CSV_HEADER,
+        (
             [
                 breakdown,
-                spreadsheet_cell(row.name),
-                rates.filters.start.isoformat(),
-                rates.filters.end.isoformat(),
+                row.name,
+                start,
+                end,
                 row.sessions,
                 row.booked,
                 row.attended,
                 row.no_show,
                 row.excused,
-                "" if row.attendance_rate is None else row.attendance_rate,
-                "" if row.no_show_rate is None else row.no_show_rate,
+                row.attendance_rate,
+                row.no_show_rate,
             ]
-        )
-    return len(rows)
+            for breakdown, row in lines
+        ),
+    )
 
 
 # --- The facilitator's sessions -----------------------------------------------------

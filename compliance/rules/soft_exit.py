@@ -13,6 +13,12 @@ planned gap no longer supports the exit, the engine undoes it; when the last day
 the exit date follows (see engine.exit_correction).
 """
 
+import datetime
+from dataclasses import dataclass
+
+from casemgmt.models import Policy
+from compliance.models import Alert, State
+
 RULE = "soft_exit"
 
 # Participants and soft-exited customers in scope, with the last day of their last
@@ -54,3 +60,60 @@ JOIN cp ON cp.id = e.customer_id AND cp.status = 'participant'
 WHERE e.as_of - e.last_day >= e.exit_reengage_day
   AND e.as_of - e.last_day < e.exit_day
 """
+
+
+# --- The stages, in words ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step on the way to the soft exit, begun on a day of the region's policy."""
+
+    key: str  # CALL or REENGAGE
+    day: int
+    action: str
+
+    @property
+    def name(self) -> str:
+        return f"day {self.day}: {self.action}"
+
+
+CALL = "call"
+REENGAGE = "reengage"
+
+
+def soft_exit_steps(policy: Policy) -> tuple[Step, Step]:
+    """The tracker's two steps before the exit, the more urgent first."""
+    return (
+        Step(CALL, policy.exit_call_day, "call"),
+        Step(REENGAGE, policy.exit_reengage_day, "re-engage"),
+    )
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Where a participant stands on the way to the soft exit: the step, and the day the
+    exit will happen if no enrolling service comes first."""
+
+    step: Step
+    exits_on: datetime.date
+
+    @property
+    def label(self) -> str:
+        """The stage in words, such as "day 75: call, exits on 07/12/2026": never
+        "overdue" before the exit has happened."""
+        return f"{self.step.name}, exits on {self.exits_on:%m/%d/%Y}"
+
+
+def soft_exit_stage(alert: Alert, policy: Policy) -> Stage | None:
+    """The stage an open soft-exit alert stands for; None for any other alert.
+
+    The engine's SQL above is the rule: it opens the alert due soon from the re-engage
+    day, turns it overdue from the call day, and dates it the day of the exit (the last
+    day of the last enrolling service plus the exit day). This names what it found, in
+    the words of the customer's region's policy.
+    """
+    if alert.rule != RULE or alert.resolved_at is not None:
+        return None
+    call, reengage = soft_exit_steps(policy)
+    return Stage(call if alert.state == State.OVERDUE else reengage, alert.due_on)

@@ -32,7 +32,7 @@ from customers.models import (
     Status,
     VeteranStatus,
 )
-from customers.services import customer_create
+from customers.services import customer_create, customer_update
 from employment.models import Employment, FollowUp, Period
 from employment.rules import follow_up_due_dates, follow_up_starts
 from employment.services import (
@@ -62,6 +62,8 @@ from supportive.services import (
     po_request_approval,
     referral_create,
 )
+from veterans.models import Assignment
+from veterans.services import referral_accept, referral_refer_if_eligible, referral_serve
 from workshops.models import Attendance, Booking, Session, Workshop
 from workshops.services import attendance_submit, booking_create, session_create
 
@@ -237,6 +239,7 @@ class Command(BaseCommand):
                 self._workshops(offices, staff)
                 self._supportive(offices, staff)
                 self._path(staff)
+                self._veterans(offices, staff)
                 self._stamp_history()
         if created:
             result = evaluate()  # each customer on its office's day
@@ -341,6 +344,62 @@ class Command(BaseCommand):
                     body="Career planner called the customer about job leads.",
                     contact_method="phone",
                     two_way=True,
+                )
+
+    def _veterans(self, offices: dict[str, Office], staff: dict[str, User]) -> None:
+        """The veteran representative's work at Springfield: three participants marked
+        veterans with a significant barrier to employment are referred as the product
+        refers them; one referral waits in the queue, one is accepted co-assigned, and one
+        is served, with its veteran service and case note. (The other demo veterans with
+        such a barrier are referred when the seed's transaction commits.)"""
+        office = offices["SPR"]
+        now = today(office.time_zone)
+        planner, vetrep = staff["planner"], staff["vetrep"]
+        customers = (
+            Customer.objects.filter(
+                office=office,
+                career_planner=planner,
+                status=Status.PARTICIPANT,
+                certification_date__lte=now - datetime.timedelta(days=7),
+                veteran_referrals__isnull=True,
+            )
+            .exclude(programs__contains=[Program.YOUTH])
+            .select_related("office")
+            .order_by("-customer_number")[:3]
+        )
+        for n, (customer, barrier) in enumerate(
+            zip(customers, ["Homeless", "Low income", "Disability"], strict=False)
+        ):
+            customer = customer_update(
+                customer=customer,
+                updated_by=planner,
+                fields={"veteran_status": VeteranStatus.VETERAN},
+                barriers=[*customer.barriers.all(), Barrier.objects.get(name=barrier)],
+            )
+            referral = referral_refer_if_eligible(customer_id=customer.pk)
+            if referral is None or n == 0:
+                continue  # the first waits in the queue
+            referral = referral_accept(
+                referral=referral,
+                user=vetrep,
+                assignment=Assignment.CO_ASSIGNED,
+                expected_version=None,
+            )
+            if n == 2:
+                referral_serve(
+                    referral=referral,
+                    user=vetrep,
+                    activity=Activity.objects.get(code="202"),
+                    served_on=now - datetime.timedelta(days=3),
+                    service_provided="Reviewed the customer's disability rating letter and how "
+                    "to explain a service-connected limit to employers.",
+                    detail_1="Practised an answer about lifting limits for warehouse interviews.",
+                    detail_2="Gave the Vocational Rehabilitation and Employment office's "
+                    "number for the customer's question about retraining.",
+                    contact_method="in_person",
+                    two_way=True,
+                    outcome_note="Customer will apply to two warehouse lead openings this week.",
+                    expected_version=None,
                 )
 
     def _stamp_history(self) -> None:
