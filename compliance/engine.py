@@ -178,8 +178,15 @@ FROM current_alerts t JOIN cp ON cp.id = t.customer_id
 ON CONFLICT (rule, customer_id, subject_type, subject_id) WHERE resolved_at IS NULL
 DO UPDATE SET state = EXCLUDED.state, due_on = EXCLUDED.due_on,
               responsible_id = EXCLUDED.responsible_id, last_seen_on = EXCLUDED.last_seen_on
+-- An alert still true as it was is not rewritten: no dead row per open alert per night.
+-- `last_seen_on` is so the day the alert was opened or last changed.
+WHERE (compliance_alert.state, compliance_alert.due_on, compliance_alert.responsible_id)
+      IS DISTINCT FROM (EXCLUDED.state, EXCLUDED.due_on, EXCLUDED.responsible_id)
 RETURNING (xmax = 0) AS inserted
 """
+
+# The alerts the upsert writes or keeps: those of customers in scope.
+CURRENT_IN_SCOPE_SQL = "SELECT count(*) FROM current_alerts t JOIN cp ON cp.id = t.customer_id"
 
 RESOLVE_SQL = f"""
 WITH {customers_in_scope()}
@@ -247,15 +254,19 @@ def evaluate(
             f"CREATE TEMP TABLE current_alerts ON COMMIT DROP AS {current_alerts_sql()}", params
         )
         cursor.execute("ANALYZE pg_temp.current_alerts")
+        cursor.execute(f"WITH {customers_in_scope()} {CURRENT_IN_SCOPE_SQL}", params)
+        current = cursor.fetchone()[0]
         cursor.execute(UPSERT_SQL, params)
-        flags = [row[0] for row in cursor.fetchall()]
+        opened = sum(1 for (inserted,) in cursor.fetchall() if inserted)
         cursor.execute(RESOLVE_SQL, params)
         resolved = cursor.rowcount
-    opened = sum(flags)
+        if ids is None or len(ids) > BULK_CUSTOMERS:
+            # Fresh statistics for the dashboards after a bulk write (issue 16).
+            cursor.execute("ANALYZE compliance_alert")
     return EvaluationResult(
         as_of=as_of,
         opened=opened,
-        kept=len(flags) - opened,
+        kept=current - opened,
         resolved=resolved,
         exited=len(exited),
         exits_undone=len(undone),

@@ -13,7 +13,7 @@ from casemgmt.models import Policy
 from casenotes.models import CaseNote
 from casenotes.services import casenote_create
 from compliance.engine import ENGINE_LOCK, SOFT_EXIT_REASON, evaluate
-from compliance.models import Alert
+from compliance.models import Alert, Rule, State
 from compliance.services import planned_gap_create, soft_exit_undo
 from compliance.tasks import evaluate_compliance
 from customers.models import Customer, Program, Status
@@ -604,3 +604,43 @@ def test_a_supervisor_undoes_a_soft_exit_from_the_customer_page(world):
     assert response.status_code == 302
     customer.refresh_from_db()
     assert customer.status == Status.PARTICIPANT
+
+
+def _row_versions() -> dict[int, str]:
+    """Each alert row's version (PostgreSQL's xmin): it changes when the row is rewritten."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, xmin::text FROM compliance_alert")
+        return dict(cursor.fetchall())
+
+
+def test_an_alert_still_true_as_it_was_is_not_rewritten(world):
+    customer = participant(world)
+    note(customer, world, B)
+    evaluate(as_of=days(40))
+    fields = ("pk", "state", "due_on", "responsible")
+    was = set(Alert.objects.filter(resolved_at__isnull=True).values_list(*fields))
+    before = _row_versions()
+    again = evaluate(as_of=days(41))
+    assert again.opened == 0 and again.kept == len(was)
+    now = set(Alert.objects.filter(resolved_at__isnull=True).values_list(*fields))
+    unchanged = {row[0] for row in was & now}
+    after = _row_versions()
+    # Every alert that kept its state, due date and responsible kept its row version too.
+    assert unchanged and {pk for pk in unchanged if after[pk] == before[pk]} == unchanged
+    assert all(
+        seen == days(40)
+        for seen in Alert.objects.filter(pk__in=unchanged).values_list("last_seen_on", flat=True)
+    )
+
+
+def test_an_alert_that_changes_state_is_rewritten_on_the_day_it_changes(world):
+    customer = participant(world)
+    note(customer, world, B)
+    evaluate(as_of=days(25))
+    contact = open_alert(customer, Rule.CONTACT_30)
+    assert contact.state == State.DUE_SOON
+    before = _row_versions()[contact.pk]
+    evaluate(as_of=days(31))
+    contact.refresh_from_db()
+    assert contact.state == State.OVERDUE and contact.last_seen_on == days(31)
+    assert _row_versions()[contact.pk] != before
