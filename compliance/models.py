@@ -102,3 +102,31 @@ class PlannedGap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} until {self.ends_on:%m/%d/%Y}"
+
+
+class CustomerClock(models.Model):
+    """When a customer's alerts can next change without a change to the data: the first
+    day after the last evaluation on which a rule's state moves (a contact falls due, a
+    soft exit reaches day 60), computed by the rules themselves (see compliance.engine).
+
+    The daily run evaluates only the customers whose day has come, who are marked dirty
+    (their records changed and may not have been evaluated since), or who have no clock
+    yet (new customers, or a policy change that reset the clocks of its region).
+    """
+
+    customer = models.OneToOneField(
+        Customer, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # None: no rule's state changes with the passing of days alone.
+    next_change_on = models.DateField(null=True)
+    dirty = models.BooleanField(default=False)
+    evaluated_on = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_change_on"], name="clock_next_change"),
+            models.Index(fields=["customer"], condition=Q(dirty=True), name="clock_dirty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Customer {self.customer_id}: next change on {self.next_change_on}"
