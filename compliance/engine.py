@@ -9,26 +9,31 @@ the data and that day, so a missed day is caught up by the next run, and running
 changes nothing: a partial unique index allows one open alert per rule, customer and
 subject, written with an upsert.
 
-Locks. A full run takes a transaction-level advisory lock, so two full runs serialise.
-An evaluation of a few customers (on commit of a save, inside the request) must never
-wait behind a full run: it takes a lock per customer instead, so two evaluations of one
-customer serialise, and only tries the full run's lock, in shared mode, to learn
-whether a full run is under way (a full run that starts meanwhile waits the few
-milliseconds the evaluation takes). The race that remains: a full run computes its alerts
-from the data it read when it started; if a customer's record changes and is
-evaluated while it runs, the full run then writes its older result over the fresh one
-(reopening, say, the contact alert the saved note resolved). The evaluation reports
-that it overlapped a full run, and the caller queues `evaluate_customer` for the
-worker, which waits for the full run to finish and evaluates the customer again; only
-if that cannot be queued either does the older result stand until the customer's next
-change or the next nightly run.
+The daily run costs what changed. Each rule also says, per customer, the next day on
+which its state would change if the data stayed as it is (see compliance.rules); the
+evaluation keeps the earliest in the customer's clock (`CustomerClock`). The daily run
+(`evaluate_due`) evaluates only the customers whose day has come in their office, whose
+clock is missing (new customers) or who are marked dirty (their records changed and the
+evaluation the save runs failed, or a policy they depend on changed). A full evaluation
+(`evaluate`, `evaluate_compliance --all`) evaluates everyone and is the proof: after any
+sequence of days and edits, it finds nothing to change after the daily run.
+
+Locks. A run (full or daily) commits in batches: the customers whose ids fall in one
+range of BATCH ids (a bucket) are evaluated together in one transaction that holds that
+bucket's advisory lock. An evaluation of a few customers (on commit of a save, inside
+the request) takes the lock of each of their buckets in shared mode, then a lock per
+customer, so it waits at most for the batch of its own customers, never for the whole
+run, and two evaluations of one customer serialise. As a batch reads the data once it
+holds its lock, and a save's evaluation runs after the batch that held its bucket, the
+last result written is always computed from the saved data. Two runs serialise on a
+session lock.
 """
 
 import datetime
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -42,11 +47,17 @@ from compliance.models import Rule
 from compliance.rules import ALL
 from compliance.rules.soft_exit import LAST_DAY
 
-ENGINE_LOCK = 727_001  # pg_advisory_xact_lock key of the full evaluation
+ENGINE_LOCK = 727_001  # pg_advisory_lock key of a run: one full or daily run at a time
 ENGINE_LOCK_CUSTOMER = 727_002  # first key of the per-customer lock; the customer is the second
+ENGINE_LOCK_BUCKET = 727_003  # first key of a bucket's lock; the bucket is the second
+# Customers per transaction of a run, and the width of a bucket of ids: a save waits at
+# most for the batch of its bucket (about 1 ms per 10 customers at a million).
+BATCH = 1_000
+# A daily run's transaction takes at most this many buckets' locks.
+BUCKETS_PER_BATCH = 50
 # Beyond this many customers an evaluation is a bulk one (the legacy import, the demo
-# data): it takes the full run's lock, as a lock per customer would fill PostgreSQL's
-# lock table.
+# data): it runs in batches like a full run, as a lock per customer would fill
+# PostgreSQL's lock table.
 BULK_CUSTOMERS = 200
 
 SOFT_EXIT_REASON = "Soft exit: 90 days without an enrolling service"
@@ -73,7 +84,19 @@ class EvaluationResult:
     exited: int
     exits_undone: int = 0
     exit_dates_moved: int = 0
-    overlapped_full_run: bool = False
+    evaluated: int = 0  # customers evaluated
+
+    def __add__(self, other: "EvaluationResult") -> "EvaluationResult":
+        return EvaluationResult(
+            as_of=self.as_of,
+            opened=self.opened + other.opened,
+            kept=self.kept + other.kept,
+            resolved=self.resolved + other.resolved,
+            exited=self.exited + other.exited,
+            exits_undone=self.exits_undone + other.exits_undone,
+            exit_dates_moved=self.exit_dates_moved + other.exit_dates_moved,
+            evaluated=self.evaluated + other.evaluated,
+        )
 
 
 def customers_in_scope() -> str:
@@ -93,7 +116,7 @@ cp AS (
     JOIN casemgmt_office o ON o.id = c.office_id
     JOIN jsonb_each_text(%(days)s::jsonb) AS d(time_zone, as_of) ON d.time_zone = o.time_zone
     LEFT JOIN compliance_policy p ON p.region_id = o.region_id
-    WHERE %(all)s OR c.id = ANY(%(ids)s)
+    WHERE c.id = ANY(%(ids)s)
 )"""
 
 
@@ -102,7 +125,8 @@ def current_alerts_sql() -> str:
     union = "\nUNION ALL\n".join(f"({rule.SQL})" for rule in ALL)
     return (
         f"WITH {customers_in_scope()}\nSELECT * FROM ({union}) "
-        "AS x(rule, customer_id, subject_type, subject_id, state, due_on, responsible_id)"
+        "AS x(rule, customer_id, subject_type, subject_id, state, due_on, responsible_id, "
+        "next_on)"
     )
 
 
@@ -139,7 +163,7 @@ WITH {customers_in_scope()}
 SELECT cp.id, e.customer_id IS NOT NULL AND e.as_of - e.last_day >= e.exit_day,
        e.last_day, e.open_service, cp.as_of, cp.exit_day, gap.ends_on
 FROM cp
-LEFT JOIN exit_clock e ON e.customer_id = cp.id
+LEFT JOIN exit_clock e ON e.customer_id = cp.id AND e.last_day IS NOT NULL
 LEFT JOIN LATERAL (
     SELECT max(g.ends_on) AS ends_on
     FROM compliance_plannedgap g
@@ -175,6 +199,7 @@ INSERT INTO compliance_alert (rule, customer_id, subject_type, subject_id, state
 SELECT t.rule, t.customer_id, t.subject_type, t.subject_id, t.state, t.due_on,
        t.responsible_id, cp.office_id, cp.as_of, now(), cp.as_of, ''
 FROM current_alerts t JOIN cp ON cp.id = t.customer_id
+WHERE t.state IS NOT NULL
 ON CONFLICT (rule, customer_id, subject_type, subject_id) WHERE resolved_at IS NULL
 DO UPDATE SET state = EXCLUDED.state, due_on = EXCLUDED.due_on,
               responsible_id = EXCLUDED.responsible_id, last_seen_on = EXCLUDED.last_seen_on
@@ -186,7 +211,10 @@ RETURNING (xmax = 0) AS inserted
 """
 
 # The alerts the upsert writes or keeps: those of customers in scope.
-CURRENT_IN_SCOPE_SQL = "SELECT count(*) FROM current_alerts t JOIN cp ON cp.id = t.customer_id"
+CURRENT_IN_SCOPE_SQL = (
+    "SELECT count(*) FROM current_alerts t JOIN cp ON cp.id = t.customer_id "
+    "WHERE t.state IS NOT NULL"
+)
 
 RESOLVE_SQL = f"""
 WITH {customers_in_scope()}
@@ -202,67 +230,212 @@ WHERE a.customer_id = cp.id
   AND a.resolved_at IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM current_alerts t
-      WHERE t.rule = a.rule AND t.customer_id = a.customer_id
+      WHERE t.state IS NOT NULL AND t.rule = a.rule AND t.customer_id = a.customer_id
         AND t.subject_type = a.subject_type AND t.subject_id = a.subject_id
   )
 """
+
+
+# Each customer's clock: the earliest day on which a rule's state changes. In the order
+# of the customers, as the marking of dirty clocks locks them (no deadlock). A clock
+# that did not change is not rewritten.
+CLOCK_SQL = f"""
+WITH {customers_in_scope()}
+INSERT INTO compliance_customerclock AS k (customer_id, next_change_on, dirty, evaluated_on)
+SELECT cp.id, n.next_on, false, cp.as_of
+FROM cp
+LEFT JOIN (
+    SELECT t.customer_id, min(t.next_on) AS next_on FROM current_alerts t GROUP BY t.customer_id
+) n ON n.customer_id = cp.id
+ORDER BY cp.id
+ON CONFLICT (customer_id) DO UPDATE
+SET next_change_on = EXCLUDED.next_change_on, dirty = false, evaluated_on = EXCLUDED.evaluated_on
+WHERE (k.next_change_on, k.dirty) IS DISTINCT FROM (EXCLUDED.next_change_on, false)
+"""
+
+# The customers the daily run evaluates: no clock yet, marked dirty, or their day come.
+DUE_SQL = """
+SELECT c.id
+FROM customers_customer c
+JOIN casemgmt_office o ON o.id = c.office_id
+JOIN jsonb_each_text(%(days)s::jsonb) AS d(time_zone, as_of) ON d.time_zone = o.time_zone
+LEFT JOIN compliance_customerclock k ON k.customer_id = c.id
+WHERE k.customer_id IS NULL OR k.dirty OR k.next_change_on <= d.as_of::date
+ORDER BY c.id
+"""
+
+MARK_DIRTY_SQL = """
+WITH marked AS (
+    SELECT customer_id FROM compliance_customerclock
+    WHERE customer_id IN ({customers}) AND NOT dirty
+    ORDER BY customer_id
+    FOR UPDATE
+)
+UPDATE compliance_customerclock k SET dirty = true FROM marked
+WHERE k.customer_id = marked.customer_id
+"""
+
+
+def mark_dirty(customers_sql: str, params: Iterable[object] = ()) -> int:
+    """Mark the clocks of the customers a query selects dirty, so that the next daily
+    run evaluates them: their records changed (in bulk, outside the evaluation on
+    commit), or a policy, office or activity they depend on did. Locks the clocks in
+    the order a batch writes them."""
+    with connection.cursor() as cursor:
+        cursor.execute(MARK_DIRTY_SQL.format(customers=customers_sql), list(params))
+        return cursor.rowcount
 
 
 def evaluate(
     *,
     as_of: datetime.date | None = None,
     customer_ids: Iterable[int] | None = None,
-    wait_for_full_run: bool = False,
 ) -> EvaluationResult:
     """Evaluate every rule for every customer (or the given customers), each on today in
     its office's time zone, or everyone on `as_of` when it is given.
 
-    An evaluation of a few customers does not wait for a full run under way unless
-    `wait_for_full_run` (the worker's follow-up does); the result then says it overlapped.
+    A few customers (a save's) are evaluated in one transaction that waits at most for
+    the batch of a run that holds their bucket; more are evaluated in batches, each
+    committed on its own, under the run's session lock.
     """
     ids = None if customer_ids is None else sorted(set(customer_ids))
-    with transaction.atomic(), connection.cursor() as cursor:
-        overlapped = _lock(cursor, ids, wait=wait_for_full_run)
-        zones = list(Office.objects.order_by().values_list("time_zone", flat=True).distinct())
-        days = dict.fromkeys(zones, as_of) if as_of else today_by_zone(zones)
-        earliest = min(days.values(), default=as_of or today())
-        window = max(
-            [
-                DEFAULTS["late_visible_days"],
-                *Policy.objects.values_list("late_visible_days", flat=True),
-            ]
-        )
-        params = {
-            "days": json.dumps({zone: day.isoformat() for zone, day in days.items()}),
-            # A lower bound for the index on entry times; a day more covers every time zone.
-            "late_window_start": datetime.datetime.combine(
-                earliest - datetime.timedelta(days=window + 1), datetime.time(), datetime.UTC
-            ),
-            "all": ids is None,
-            "ids": ids or [],
-            "reason": SOFT_EXIT_REASON,
-            "resolutions": json.dumps({str(k): v for k, v in RESOLUTIONS.items()}),
-        }
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.exit_clock, pg_temp.current_alerts")
-        cursor.execute(EXIT_CLOCK_SQL, params)
-        with _engine_history(cursor):
-            cursor.execute(SOFT_EXIT_SQL, {**params, **_history(SOFT_EXITED)})
-            exited = [row[0] for row in cursor.fetchall()]
-            cursor.execute(EXIT_CORRECTIONS_SQL, params)
-            undone, moved = _correct_soft_exits(cursor, cursor.fetchall())
+    if ids is not None and len(ids) <= BULK_CUSTOMERS:
+        if not ids:
+            return EvaluationResult(as_of=as_of, opened=0, kept=0, resolved=0, exited=0)
+        with transaction.atomic(), connection.cursor() as cursor:
+            buckets = sorted({customer_id // BATCH for customer_id in ids})
+            for bucket in buckets:  # in order, as a batch takes them: no deadlock
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock_shared(%s, %s)", [ENGINE_LOCK_BUCKET, bucket]
+                )
+            for customer_id in ids:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    [ENGINE_LOCK_CUSTOMER, customer_id % 2**31],
+                )
+            return _evaluate_batch(cursor, _run_params(cursor, as_of), ids, as_of)
+    if ids is None:
+        return _run(as_of, lambda cursor, params: _all_customers(cursor))
+    return _run(as_of, lambda cursor, params: iter(ids))
+
+
+def evaluate_due(*, as_of: datetime.date | None = None) -> EvaluationResult:
+    """The daily run: evaluate the customers whose clock has come (the next day on which a
+    rule's state changes, in their office), who have no clock yet, or are marked dirty."""
+
+    def due(cursor: CursorWrapper, params: dict[str, object]) -> Iterator[int]:
+        cursor.execute(DUE_SQL, params)
+        return iter([row[0] for row in cursor.fetchall()])
+
+    return _run(as_of, due)
+
+
+def _run(
+    as_of: datetime.date | None,
+    customers: Callable[[CursorWrapper, dict[str, object]], Iterator[int]],
+) -> EvaluationResult:
+    """A run over many customers, in batches of about BATCH customers, each committed
+    on its own while holding the locks of its buckets; then fresh statistics."""
+    result = EvaluationResult(as_of=as_of, opened=0, kept=0, resolved=0, exited=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [ENGINE_LOCK])
+        try:
+            params = _run_params(cursor, as_of)
+            for buckets, ids in _batches(customers(cursor, params)):
+                with transaction.atomic():
+                    for bucket in buckets:
+                        cursor.execute(
+                            "SELECT pg_advisory_xact_lock(%s, %s)", [ENGINE_LOCK_BUCKET, bucket]
+                        )
+                    result += _evaluate_batch(cursor, params, ids, as_of)
+            # Fresh statistics for the dashboards after a bulk write.
+            cursor.execute("ANALYZE compliance_alert, compliance_customerclock")
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [ENGINE_LOCK])
+    return result
+
+
+def _all_customers(cursor: CursorWrapper) -> Iterator[int]:
+    """Every customer's id, in order, read a range at a time."""
+    last = 0
+    while True:
         cursor.execute(
-            f"CREATE TEMP TABLE current_alerts ON COMMIT DROP AS {current_alerts_sql()}", params
+            "SELECT id FROM customers_customer WHERE id > %s ORDER BY id LIMIT %s",
+            [last, BATCH * 10],
         )
-        cursor.execute("ANALYZE pg_temp.current_alerts")
-        cursor.execute(f"WITH {customers_in_scope()} {CURRENT_IN_SCOPE_SQL}", params)
-        current = cursor.fetchone()[0]
-        cursor.execute(UPSERT_SQL, params)
-        opened = sum(1 for (inserted,) in cursor.fetchall() if inserted)
-        cursor.execute(RESOLVE_SQL, params)
-        resolved = cursor.rowcount
-        if ids is None or len(ids) > BULK_CUSTOMERS:
-            # Fresh statistics for the dashboards after a bulk write (issue 16).
-            cursor.execute("ANALYZE compliance_alert")
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return
+        yield from ids
+        last = ids[-1]
+
+
+def _batches(ids: Iterator[int]) -> Iterator[tuple[list[int], list[int]]]:
+    """Group ids (in order) into batches of whole buckets: about BATCH customers and at
+    most BUCKETS_PER_BATCH buckets each."""
+    buckets: list[int] = []
+    batch: list[int] = []
+    for customer_id in ids:
+        bucket = customer_id // BATCH
+        if not buckets or buckets[-1] != bucket:
+            if len(batch) >= BATCH or len(buckets) >= BUCKETS_PER_BATCH:
+                yield buckets, batch
+                buckets, batch = [], []
+            buckets.append(bucket)
+        batch.append(customer_id)
+    if batch:
+        yield buckets, batch
+
+
+def _run_params(cursor: CursorWrapper, as_of: datetime.date | None) -> dict[str, object]:
+    """What every batch of a run shares: each office zone's day, the window of entries
+    the late-entry rule reads, the texts."""
+    zones = list(Office.objects.order_by().values_list("time_zone", flat=True).distinct())
+    days = dict.fromkeys(zones, as_of) if as_of else today_by_zone(zones)
+    earliest = min(days.values(), default=as_of or today())
+    window = max(
+        [
+            DEFAULTS["late_visible_days"],
+            *Policy.objects.values_list("late_visible_days", flat=True),
+        ]
+    )
+    return {
+        "days": json.dumps({zone: day.isoformat() for zone, day in days.items()}),
+        # A lower bound for the index on entry times; a day more covers every time zone.
+        "late_window_start": datetime.datetime.combine(
+            earliest - datetime.timedelta(days=window + 1), datetime.time(), datetime.UTC
+        ),
+        "reason": SOFT_EXIT_REASON,
+        "resolutions": json.dumps({str(k): v for k, v in RESOLUTIONS.items()}),
+    }
+
+
+def _evaluate_batch(
+    cursor: CursorWrapper,
+    run_params: dict[str, object],
+    ids: list[int],
+    as_of: datetime.date | None,
+) -> EvaluationResult:
+    """Evaluate the customers `ids`, in the caller's transaction, holding their locks."""
+    params = {**run_params, "ids": ids}
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.exit_clock, pg_temp.current_alerts")
+    cursor.execute(EXIT_CLOCK_SQL, params)
+    with _engine_history(cursor):
+        cursor.execute(SOFT_EXIT_SQL, {**params, **_history(SOFT_EXITED)})
+        exited = [row[0] for row in cursor.fetchall()]
+        cursor.execute(EXIT_CORRECTIONS_SQL, params)
+        undone, moved = _correct_soft_exits(cursor, cursor.fetchall())
+    cursor.execute(
+        f"CREATE TEMP TABLE current_alerts ON COMMIT DROP AS {current_alerts_sql()}", params
+    )
+    cursor.execute("ANALYZE pg_temp.current_alerts")
+    cursor.execute(f"WITH {customers_in_scope()} {CURRENT_IN_SCOPE_SQL}", params)
+    current = cursor.fetchone()[0]
+    cursor.execute(UPSERT_SQL, params)
+    opened = sum(1 for (inserted,) in cursor.fetchall() if inserted)
+    cursor.execute(RESOLVE_SQL, params)
+    resolved = cursor.rowcount
+    cursor.execute(CLOCK_SQL, params)
     return EvaluationResult(
         as_of=as_of,
         opened=opened,
@@ -271,28 +444,8 @@ def evaluate(
         exited=len(exited),
         exits_undone=len(undone),
         exit_dates_moved=len(moved),
-        overlapped_full_run=overlapped,
+        evaluated=len(ids),
     )
-
-
-def _lock(cursor: CursorWrapper, ids: list[int] | None, *, wait: bool) -> bool:
-    """Take the evaluation's locks; True when a full run was under way meanwhile."""
-    if ids is None or len(ids) > BULK_CUSTOMERS:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENGINE_LOCK])
-        return False
-    if wait:
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [ENGINE_LOCK])
-        overlapped = False
-    else:
-        # Not a claim of work, only a question: a full run that starts after this
-        # answer reads the data this evaluation reads (the save has committed).
-        cursor.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [ENGINE_LOCK])
-        overlapped = not cursor.fetchone()[0]
-    for customer_id in ids:  # in order, so that two evaluations never deadlock
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [ENGINE_LOCK_CUSTOMER, customer_id % 2**31]
-        )
-    return overlapped
 
 
 def exit_correction(

@@ -9,9 +9,14 @@ callback; its customers wait in the set and are evaluated with the next commit's
 is harmless, as evaluations are idempotent.
 
 The evaluation never makes a save fail: the data is committed by then. When it fails,
-or runs while the nightly full run is under way (see compliance.engine), the customer
-is queued for the worker; when the broker cannot be reached either, that is logged and
-the nightly run catches the customer up.
+the customer's clock is marked dirty and the customer is queued for the worker; when the
+broker cannot be reached either, that is logged and the daily run catches the customer
+up, as it evaluates every dirty customer. (An evaluation that runs while a run is under
+way waits for the batch of its customers: see compliance.engine.)
+
+A change to what the rules read besides the customers' records (a region's policy, an
+office's time zone, an activity of the matrix) marks the clocks of the customers it
+concerns dirty, once it commits, so that the daily run evaluates them again.
 """
 
 import logging
@@ -22,14 +27,15 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from casemgmt.models import Office, Policy
 from casenotes.models import CaseNote
-from compliance.engine import evaluate
+from compliance.engine import evaluate, mark_dirty
 from compliance.models import PlannedGap
 from compliance.tasks import evaluate_customer
 from customers.models import Customer
 from employment.models import Credential, Employment, FollowUp, Period, Placement, SkillGain
 from plans.models import Goal, Plan, Step
-from services.models import ServiceRecord
+from services.models import Activity, ServiceRecord
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +79,20 @@ def evaluate_pending() -> None:
             customer_ids,
             _kind(exc),
         )
+        _mark_dirty(customer_ids)
         _queue(customer_ids)
         return
-    if result.overlapped_full_run:
-        _queue(customer_ids)
+    logger.debug("Evaluated %d customers after a save: %s", result.evaluated, result)
+
+
+def _mark_dirty(customer_ids: list[int]) -> None:
+    try:
+        with transaction.atomic():
+            mark_dirty("SELECT unnest(%s::bigint[])", [customer_ids])
+    except Exception as exc:  # noqa: BLE001 - the save is committed; it must not fail now
+        logger.error(
+            "Could not mark customers %s for the daily evaluation (%s).", customer_ids, _kind(exc)
+        )
 
 
 def _queue(customer_ids: list[int]) -> None:
@@ -124,3 +140,43 @@ for model in (
     FollowUp,
 ):
     post_save.connect(_on_save, sender=model, dispatch_uid=f"compliance-evaluate-{model.__name__}")
+
+
+# What the rules read besides the customers' records: the clocks of the customers
+# concerned are marked dirty once the change commits.
+def _policy_saved(sender: type, instance: Policy, **kwargs: object) -> None:
+    region_id = instance.region_id
+    transaction.on_commit(
+        lambda: mark_dirty(
+            "SELECT c.id FROM customers_customer c JOIN casemgmt_office o ON o.id = c.office_id "
+            "WHERE o.region_id = %s",
+            [region_id],
+        )
+    )
+
+
+def _office_saved(sender: type, instance: Office, created: bool = False, **kwargs: object) -> None:
+    if created:
+        return
+    office_id = instance.pk
+    transaction.on_commit(
+        lambda: mark_dirty("SELECT id FROM customers_customer WHERE office_id = %s", [office_id])
+    )
+
+
+def _activity_saved(
+    sender: type, instance: Activity, created: bool = False, **kwargs: object
+) -> None:
+    if created:
+        return
+    activity_id = instance.pk
+    transaction.on_commit(
+        lambda: mark_dirty(
+            "SELECT customer_id FROM services_servicerecord WHERE activity_id = %s", [activity_id]
+        )
+    )
+
+
+post_save.connect(_policy_saved, sender=Policy, dispatch_uid="compliance-clock-policy")
+post_save.connect(_office_saved, sender=Office, dispatch_uid="compliance-clock-office")
+post_save.connect(_activity_saved, sender=Activity, dispatch_uid="compliance-clock-activity")

@@ -3,11 +3,13 @@ from celery import shared_task
 
 @shared_task
 def evaluate_compliance() -> dict[str, int]:
-    """The daily run: every rule for every customer, each on today in its office."""
-    from compliance.engine import evaluate
+    """The daily run: every rule for the customers whose clock has come, who are new or
+    whose records changed unevaluated, each on today in its office."""
+    from compliance.engine import evaluate_due
 
-    result = evaluate()
+    result = evaluate_due()
     return {
+        "evaluated": result.evaluated,
         "opened": result.opened,
         "kept": result.kept,
         "resolved": result.resolved,
@@ -20,8 +22,7 @@ def evaluate_compliance() -> dict[str, int]:
 @shared_task
 def evaluate_customer(customer_id: int) -> None:
     """Re-evaluate one customer in the worker: queued when the evaluation in the request
-    failed, or ran while a full run was under way. Waits for that full run to finish,
-    so that this customer's fresh result is the last one written."""
+    failed."""
     from compliance.engine import evaluate
 
-    evaluate(customer_ids=[customer_id], wait_for_full_run=True)
+    evaluate(customer_ids=[customer_id])

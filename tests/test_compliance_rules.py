@@ -12,9 +12,10 @@ from django.urls import reverse
 from casemgmt.models import Policy
 from casenotes.models import CaseNote
 from casenotes.services import casenote_create
-from compliance.engine import ENGINE_LOCK, SOFT_EXIT_REASON, evaluate
+from compliance.engine import BATCH, ENGINE_LOCK_BUCKET, SOFT_EXIT_REASON, evaluate
 from compliance.models import Alert, Rule, State
 from compliance.services import planned_gap_create, soft_exit_undo
+from compliance.signals import evaluations_deferred
 from compliance.tasks import evaluate_compliance
 from customers.models import Customer, Program, Status
 from plans.services import plan_review
@@ -467,21 +468,25 @@ def test_the_page_after_saving_a_two_way_note_no_longer_shows_the_contact_alert(
     assert resolved.resolved_on == days(40) and resolved.resolution == "Two-way contact recorded"
 
 
+def _hold_a_batch(bucket: int, holding: threading.Event, release: threading.Event) -> None:
+    """A run's batch: holds the lock of a bucket of customers until released."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ENGINE_LOCK_BUCKET, bucket])
+            holding.set()
+            release.wait(timeout=60)
+    finally:
+        connection.close()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_customers_evaluation_does_not_wait_for_a_full_run(world, reference_data):
+def test_a_customers_evaluation_does_not_wait_for_the_batch_of_other_customers(
+    world, reference_data
+):
     customer = participant(world)
     note(customer, world, B)
     holding, release = threading.Event(), threading.Event()
     results: list = []
-
-    def full_run() -> None:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ENGINE_LOCK])
-                holding.set()
-                release.wait(timeout=60)
-        finally:
-            connection.close()
 
     def after_a_save() -> None:
         try:
@@ -489,7 +494,8 @@ def test_a_customers_evaluation_does_not_wait_for_a_full_run(world, reference_da
         finally:
             connection.close()
 
-    runner = threading.Thread(target=full_run)
+    other_bucket = customer.pk // BATCH + 1
+    runner = threading.Thread(target=_hold_a_batch, args=(other_bucket, holding, release))
     runner.start()
     try:
         assert holding.wait(timeout=10)
@@ -502,8 +508,45 @@ def test_a_customers_evaluation_does_not_wait_for_a_full_run(world, reference_da
         runner.join()
     evaluation.join()
     assert finished_while_held
-    assert results[0].overlapped_full_run  # so the worker evaluates again after the run
+    assert results[0].evaluated == 1
     assert open_alert(customer, "contact_30").state == "overdue"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_customers_evaluation_waits_for_its_batch_and_then_reads_the_saved_data(
+    world, reference_data
+):
+    """A batch of a run read the customer before the note was saved and wrote the
+    contact alert; the save's evaluation waits for that batch, then resolves it."""
+    customer = participant(world)
+    note(customer, world, B)
+    evaluate(as_of=days(40), customer_ids=[customer.pk])
+    assert open_alert(customer, "contact_30").state == "overdue"
+    holding, release = threading.Event(), threading.Event()
+    finished = threading.Event()
+
+    def after_a_save() -> None:
+        try:
+            evaluate(as_of=days(40), customer_ids=[customer.pk])
+            finished.set()
+        finally:
+            connection.close()
+
+    runner = threading.Thread(target=_hold_a_batch, args=(customer.pk // BATCH, holding, release))
+    runner.start()
+    try:
+        assert holding.wait(timeout=10)
+        with evaluations_deferred():  # evaluated below, in a thread of its own
+            note(customer, world, days(39))  # committed while the batch holds the customer
+        evaluation = threading.Thread(target=after_a_save)
+        evaluation.start()
+        waited = not finished.wait(timeout=1)
+    finally:
+        release.set()
+        runner.join()
+    evaluation.join(timeout=20)
+    assert waited and finished.is_set()
+    assert open_alert(customer, "contact_30") is None
 
 
 REFUSE_ALERT_WRITES = """

@@ -2,9 +2,9 @@
 service or contact date, services closed more than 10 days after they ended, and
 outcomes (credentials, measurable skill gains, jobs, placements) entered more than 10
 days after they were attained, achieved or started, are late. Shown for
-`late_visible_days` after entry; the staff member who entered it is responsible. A
-correction of a note's contact is not a late entry: the note it corrects keeps its own
-flag."""
+`late_visible_days` after entry, until the day after; the staff member who entered it
+is responsible. A correction of a note's contact is not a late entry: the note it
+corrects keeps its own flag."""
 
 RULE = "entry_10"
 
@@ -21,7 +21,8 @@ def _outcome(table: str, subject_type: str, day: str) -> str:
     return f"""
 UNION ALL
 SELECT 'entry_10', o.customer_id, '{subject_type}', o.id, 'late',
-       o.{day} + cp.entry_deadline_days, o.entered_by_id
+       o.{day} + cp.entry_deadline_days, o.entered_by_id,
+       (o.entered_at AT TIME ZONE cp.time_zone)::date + cp.late_visible_days + 1
 FROM {table} o
 JOIN cp ON cp.id = o.customer_id
 WHERE o.entered_at >= %(late_window_start)s
@@ -32,7 +33,8 @@ WHERE o.entered_at >= %(late_window_start)s
 
 SQL = """
 SELECT 'entry_10', s.customer_id, 'service', s.id, 'late',
-       s.started_on + cp.entry_deadline_days, s.entered_by_id
+       s.started_on + cp.entry_deadline_days, s.entered_by_id,
+       (s.entered_at AT TIME ZONE cp.time_zone)::date + cp.late_visible_days + 1
 FROM services_servicerecord s
 JOIN cp ON cp.id = s.customer_id
 WHERE NOT s.start_is_projected
@@ -42,7 +44,8 @@ WHERE NOT s.start_is_projected
   AND (s.entered_at AT TIME ZONE cp.time_zone)::date - s.started_on > cp.entry_deadline_days
 UNION ALL
 SELECT 'entry_10', s.customer_id, 'close', s.id, 'late',
-       s.ended_on + cp.entry_deadline_days, s.closed_by_id
+       s.ended_on + cp.entry_deadline_days, s.closed_by_id,
+       (s.closed_at AT TIME ZONE cp.time_zone)::date + cp.late_visible_days + 1
 FROM services_servicerecord s
 JOIN cp ON cp.id = s.customer_id
 WHERE s.closed_at IS NOT NULL AND s.ended_on IS NOT NULL
@@ -53,7 +56,8 @@ WHERE s.closed_at IS NOT NULL AND s.ended_on IS NOT NULL
   AND (s.closed_at AT TIME ZONE cp.time_zone)::date - s.ended_on > cp.entry_deadline_days
 UNION ALL
 SELECT 'entry_10', n.customer_id, 'note', n.id, 'late',
-       n.contact_date + cp.entry_deadline_days, n.author_id
+       n.contact_date + cp.entry_deadline_days, n.author_id,
+       (n.entered_at AT TIME ZONE cp.time_zone)::date + cp.late_visible_days + 1
 FROM casenotes_casenote n
 JOIN cp ON cp.id = n.customer_id
 WHERE n.corrects_id IS NULL

@@ -14,9 +14,13 @@ RULE = "follow_up_due"
 
 SQL = f"""
 SELECT 'follow_up_due', f.customer_id, 'follow_up', f.id,
-       CASE WHEN cp.as_of > f.due_on THEN 'overdue' ELSE 'due_soon' END,
+       CASE WHEN cp.as_of < f.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d} THEN NULL
+            WHEN cp.as_of > f.due_on THEN 'overdue' ELSE 'due_soon' END,
        f.due_on,
-       cp.career_planner_id
+       cp.career_planner_id,
+       CASE WHEN cp.as_of < f.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d}
+                THEN f.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d}
+            WHEN cp.as_of <= f.due_on THEN f.due_on + 1 END
 FROM employment_followup f
 JOIN cp ON cp.id = f.customer_id
 JOIN employment_period p ON p.id = f.period_id
@@ -27,16 +31,18 @@ WHERE f.done_on IS NULL
       SELECT 1 FROM employment_period later
       WHERE later.customer_id = p.customer_id AND later.entered_on > p.entered_on
   )
-  AND cp.as_of >= f.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d}
 UNION ALL
 SELECT 'follow_up_due', pl.customer_id, 'placement_fu', pf.id,
-       CASE WHEN cp.as_of > pf.due_on THEN 'overdue' ELSE 'due_soon' END,
+       CASE WHEN cp.as_of < pf.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d} THEN NULL
+            WHEN cp.as_of > pf.due_on THEN 'overdue' ELSE 'due_soon' END,
        pf.due_on,
-       cp.career_planner_id
+       cp.career_planner_id,
+       CASE WHEN cp.as_of < pf.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d}
+                THEN pf.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d}
+            WHEN cp.as_of <= pf.due_on THEN pf.due_on + 1 END
 FROM employment_placementfollowup pf
 JOIN employment_placement pl ON pl.id = pf.placement_id
 JOIN cp ON cp.id = pl.customer_id
 WHERE pf.done_on IS NULL
   AND pl.status IN ('planned', 'started')
-  AND cp.as_of >= pf.due_on - {FOLLOW_UP_DUE_SOON_DAYS:d}
 """

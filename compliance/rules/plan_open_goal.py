@@ -8,7 +8,8 @@ SQL = """
 SELECT 'plan_open_goal', cp.id, '', 0,
        CASE WHEN cp.as_of - start.day >= 30 THEN 'overdue' ELSE 'due_soon' END,
        start.day + 30,
-       cp.career_planner_id
+       cp.career_planner_id,
+       CASE WHEN cp.as_of - start.day < 30 THEN start.day + 30 END
 FROM cp
 CROSS JOIN LATERAL (SELECT COALESCE(cp.certification_date, cp.application_date) AS day) start
 WHERE cp.status = 'participant'

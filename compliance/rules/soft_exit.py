@@ -23,17 +23,19 @@ RULE = "soft_exit"
 
 # Participants and soft-exited customers in scope, with the last day of their last
 # enrolling service (none when a planned gap covers the day, or no enrolling service
-# was ever recorded) and whether an enrolling service is still open.
+# had begun by the day), whether an enrolling service is still open, and the first day
+# after the evaluation day on which an enrolling service begins (its clock).
 LAST_DAY = """
 SELECT cp.id AS customer_id, cp.career_planner_id, cp.exit_reengage_day, cp.exit_call_day,
-       cp.exit_day, cp.as_of, max(COALESCE(s.ended_on, cp.as_of)) AS last_day,
-       bool_or(s.ended_on IS NULL) AS open_service
+       cp.exit_day, cp.as_of,
+       max(COALESCE(s.ended_on, cp.as_of)) FILTER (WHERE s.started_on <= cp.as_of) AS last_day,
+       bool_or(s.ended_on IS NULL) FILTER (WHERE s.started_on <= cp.as_of) AS open_service,
+       min(s.started_on) FILTER (WHERE s.started_on > cp.as_of) AS next_start
 FROM cp
 JOIN services_servicerecord s ON s.customer_id = cp.id
 JOIN services_activity a ON a.id = s.activity_id
 WHERE (cp.status = 'participant' OR (cp.status = 'exited' AND cp.exit_reason = %(reason)s))
   AND NOT s.start_is_projected
-  AND s.started_on <= cp.as_of
   -- A soft exit is judged by the services that had begun by the day it came; a service
   -- begun later is a return after the exit, not a reason to undo it.
   AND (cp.status = 'participant' OR s.started_on <= cp.exit_date + cp.exit_day)
@@ -49,16 +51,31 @@ GROUP BY cp.id, cp.career_planner_id, cp.exit_reengage_day, cp.exit_call_day, cp
 
 # The engine computes LAST_DAY once into the temporary table `exit_clock`, exits the
 # customers at day 90 from it (and undoes the exits it no longer supports), then reads
-# the warnings of the participants from it here.
+# the warnings of the participants from it here, with the clocks: the next step of the
+# participant's way to the exit (none while an enrolling service is open), the start of
+# an enrolling service dated later, and the start or the end of a planned gap.
 SQL = """
 SELECT 'soft_exit', e.customer_id, '', 0,
-       CASE WHEN e.as_of - e.last_day >= e.exit_call_day THEN 'overdue' ELSE 'due_soon' END,
+       CASE WHEN cp.status <> 'participant' OR e.as_of - e.last_day >= e.exit_day THEN NULL
+            WHEN e.as_of - e.last_day >= e.exit_call_day THEN 'overdue'
+            WHEN e.as_of - e.last_day >= e.exit_reengage_day THEN 'due_soon' END,
        e.last_day + e.exit_day,
-       e.career_planner_id
+       e.career_planner_id,
+       LEAST(CASE WHEN cp.status <> 'participant' OR e.open_service THEN NULL
+                  WHEN e.as_of - e.last_day < e.exit_reengage_day
+                      THEN e.last_day + e.exit_reengage_day
+                  WHEN e.as_of - e.last_day < e.exit_call_day THEN e.last_day + e.exit_call_day
+                  WHEN e.as_of - e.last_day < e.exit_day THEN e.last_day + e.exit_day END,
+             e.next_start)
 FROM exit_clock e
-JOIN cp ON cp.id = e.customer_id AND cp.status = 'participant'
-WHERE e.as_of - e.last_day >= e.exit_reengage_day
-  AND e.as_of - e.last_day < e.exit_day
+JOIN cp ON cp.id = e.customer_id
+WHERE cp.status = 'participant' OR e.next_start IS NOT NULL
+UNION ALL
+SELECT 'soft_exit', g.customer_id, 'gap', g.id, NULL, NULL, NULL,
+       CASE WHEN g.starts_on > cp.as_of THEN g.starts_on ELSE g.ends_on + 1 END
+FROM compliance_plannedgap g
+JOIN cp ON cp.id = g.customer_id
+WHERE g.ends_on >= cp.as_of
 """
 
 
