@@ -88,7 +88,8 @@ class CaseNote(models.Model):
         indexes = [
             models.Index(fields=["customer", "contact_date"]),
             models.Index(fields=["customer", "two_way", "contact_date"]),
-            models.Index(fields=["entered_at"]),
+            # The 10-day entry rule reads each customer's recent entries only.
+            models.Index(fields=["customer", "entered_at"]),
         ]
         triggers = [
             pgtrigger.Protect(

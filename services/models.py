@@ -145,9 +145,9 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["customer", "started_on"]),
             models.Index(fields=["customer", "ended_on"]),
-            # The 10-day entry rule reads recent entries and closes only.
-            models.Index(fields=["entered_at"]),
-            models.Index(fields=["closed_at"]),
+            # The 10-day entry rule reads each customer's recent entries and closes only.
+            models.Index(fields=["customer", "entered_at"]),
+            models.Index(fields=["customer", "closed_at"]),
         ]
         permissions = [
             ("reopen_servicerecord", "Reopens a closed service with a reason"),
