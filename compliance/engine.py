@@ -31,6 +31,9 @@ session lock.
 
 import datetime
 import json
+import os
+import queue
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -55,6 +58,8 @@ ENGINE_LOCK_BUCKET = 727_003  # first key of a bucket's lock; the bucket is the 
 BATCH = 1_000
 # A daily run's transaction takes at most this many buckets' locks.
 BUCKETS_PER_BATCH = 50
+# Connections a run evaluates its batches on at once (see _run): PostgreSQL's cores.
+RUN_CONNECTIONS = int(os.environ.get("CASEMGMT_EVALUATION_CONNECTIONS", "2"))
 # Beyond this many customers an evaluation is a bulk one (the legacy import, the demo
 # data): it runs in batches like a full run, as a lock per customer would fill
 # PostgreSQL's lock table.
@@ -340,24 +345,84 @@ def _run(
     customers: Callable[[CursorWrapper, dict[str, object]], Iterator[int]],
 ) -> EvaluationResult:
     """A run over many customers, in batches of about BATCH customers, each committed
-    on its own while holding the locks of its buckets; then fresh statistics."""
-    result = EvaluationResult(as_of=as_of, opened=0, kept=0, resolved=0, exited=0)
+    on its own while holding the locks of its buckets; then fresh statistics.
+
+    Outside a transaction (the worker, the command), RUN_CONNECTIONS connections take
+    the batches in turn, so that PostgreSQL evaluates on as many cores; inside one (an
+    import's, a test's), the batches run on its connection, one after another."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [ENGINE_LOCK])
         try:
             params = _run_params(cursor, as_of)
-            for buckets, ids in _batches(customers(cursor, params)):
-                with transaction.atomic():
-                    for bucket in buckets:
-                        cursor.execute(
-                            "SELECT pg_advisory_xact_lock(%s, %s)", [ENGINE_LOCK_BUCKET, bucket]
-                        )
-                    result += _evaluate_batch(cursor, params, ids, as_of)
+            batches = _batches(customers(cursor, params))
+            if connection.in_atomic_block or RUN_CONNECTIONS < 2:
+                result = EvaluationResult(as_of=as_of, opened=0, kept=0, resolved=0, exited=0)
+                for buckets, ids in batches:
+                    result += _commit_batch(cursor, params, buckets, ids, as_of)
+            else:
+                result = _in_parallel(params, batches, as_of)
             # Fresh statistics for the dashboards after a bulk write.
             cursor.execute("ANALYZE compliance_alert, compliance_customerclock")
         finally:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [ENGINE_LOCK])
     return result
+
+
+def _commit_batch(
+    cursor: CursorWrapper,
+    params: dict[str, object],
+    buckets: list[int],
+    ids: list[int],
+    as_of: datetime.date | None,
+) -> EvaluationResult:
+    with transaction.atomic():
+        for bucket in buckets:  # in order: no deadlock with another batch or a save's
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ENGINE_LOCK_BUCKET, bucket])
+        return _evaluate_batch(cursor, params, ids, as_of)
+
+
+def _in_parallel(
+    params: dict[str, object],
+    batches: Iterator[tuple[list[int], list[int]]],
+    as_of: datetime.date | None,
+) -> EvaluationResult:
+    """Evaluate the batches on RUN_CONNECTIONS connections of their own (one per thread);
+    the first error stops the run after the batches under way and is raised."""
+    work: queue.Queue[tuple[list[int], list[int]] | None] = queue.Queue(RUN_CONNECTIONS * 2)
+    results: list[EvaluationResult] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with connection.cursor() as cursor:
+                while (item := work.get()) is not None:
+                    if not errors:
+                        try:
+                            results.append(_commit_batch(cursor, params, *item, as_of))
+                        except BaseException as exc:  # noqa: BLE001 - raised by the run
+                            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(RUN_CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    try:
+        for item in batches:
+            if errors:
+                break
+            work.put(item)
+    finally:
+        for _ in threads:
+            work.put(None)
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    total = EvaluationResult(as_of=as_of, opened=0, kept=0, resolved=0, exited=0)
+    for result in results:
+        total += result
+    return total
 
 
 def _all_customers(cursor: CursorWrapper) -> Iterator[int]:

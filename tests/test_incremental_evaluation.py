@@ -19,6 +19,7 @@ from django.db import connection, transaction
 
 from casemgmt.models import Policy
 from casenotes.services import casenote_create
+from compliance import engine
 from compliance.engine import evaluate, evaluate_due, mark_dirty
 from compliance.models import CustomerClock
 from compliance.services import planned_gap_create, soft_exit_undo
@@ -241,3 +242,28 @@ def test_a_customer_marked_dirty_is_evaluated_by_the_next_daily_run():
     assert daily.evaluated == 1 and daily.opened >= 1
     assert customer.alerts.filter(rule="review_90", state="overdue", resolved_at=None).exists()
     assert not CustomerClock.objects.get(customer=customer).dirty
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_outside_a_transaction_commits_batch_by_batch_on_two_connections(
+    reference_data, monkeypatch
+):
+    """The worker's run: batches of whole buckets, each committed on its own, shared by
+    two connections; the result is the sum of the batches', and the same as a run on
+    one connection, inside a transaction."""
+    demo_data.generate(customers=40, seed=5, as_of=START)
+    ids = sorted(Customer.objects.values_list("pk", flat=True))
+    monkeypatch.setattr(engine, "BATCH", 10)
+    batches = list(engine._batches(iter(ids)))
+    assert len(batches) >= 3 and all(len(batch) >= 10 for _, batch in batches[:-1])
+    assert not connection.in_atomic_block and engine.RUN_CONNECTIONS == 2
+    result = evaluate(as_of=START)
+    assert result.evaluated == len(ids) and result.opened > 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT xmin::text) FROM compliance_customerclock")
+        assert cursor.fetchone()[0] == len(batches)  # one transaction per batch
+    parallel = state()
+    with transaction.atomic():
+        evaluate(as_of=START)  # again, on this connection alone: nothing changes
+        assert state() == parallel
+    assert CustomerClock.objects.count() == len(ids)
