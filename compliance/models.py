@@ -72,6 +72,12 @@ class Alert(models.Model):
                 name="open_alert_by_customer",
             ),
             models.Index(fields=["opened_on", "resolved_on"], name="alert_trend"),
+            # The trend's point of today counts the overdue alerts resolved since.
+            models.Index(
+                fields=["resolved_on"],
+                condition=Q(resolved_on__isnull=False, state="overdue"),
+                name="alert_overdue_resolved_on",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,3 +136,27 @@ class CustomerClock(models.Model):
 
     def __str__(self) -> str:
         return f"Customer {self.customer_id}: next change on {self.next_change_on}"
+
+
+class OverdueCount(models.Model):
+    """How many alerts of an office's customers were open and overdue at the end of a
+    day, as the supervisor's trend counts them (compliance.summary). Written for the day
+    that has just ended by the nightly run, and for a trend's past week ends the first
+    time a trend asks for one missing, so that a trend reads twelve rows per office
+    instead of every alert the office ever opened."""
+
+    # The unique constraint's index (office, day) serves every read.
+    office = models.ForeignKey(
+        "casemgmt.Office", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    overdue = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "day"], name="one_overdue_count_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Office {self.office_id} on {self.day}: {self.overdue} overdue"

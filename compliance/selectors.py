@@ -5,7 +5,6 @@ answer to "what may this user see".
 """
 
 import datetime
-import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -17,6 +16,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -28,6 +28,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.http import QueryDict
+from django.utils import timezone
 
 from casemgmt.access import offices_visible_to
 from casemgmt.clock import today, today_by_zone
@@ -35,6 +37,7 @@ from casemgmt.models import Office, Policy, User
 from casenotes.models import CaseNote
 from compliance.models import Alert, Rule, State
 from compliance.rules import soft_exit
+from compliance.summary import overdue_at_end_of
 from customers.models import Customer, Status
 from customers.selectors import customer_list_visible
 from employment.rules import FOLLOW_UP_DUE_SOON_DAYS
@@ -46,6 +49,7 @@ ON_TIME = "on_time"
 UNASSIGNED = "none"
 TREND_WEEKS = 12
 SOFT_EXIT_RECENT_DAYS = 30
+DAY = datetime.timedelta(days=1)
 
 URGENCY = Case(
     When(state=State.OVERDUE, then=0),
@@ -66,6 +70,21 @@ def today_for(user: User | AnonymousUser) -> datetime.date:
 def _days_in(offices: QuerySet[Office]) -> dict[str, datetime.date]:
     """Today in the zone of each of the offices (one query)."""
     return today_by_zone(offices.order_by().values_list("time_zone", flat=True).distinct())
+
+
+def _office_ids(user: User | AnonymousUser, offices: QuerySet[Office]) -> list[int]:
+    """The offices the user may see (`offices_visible_to`, the rule `customer_list_visible`
+    applies) among those given, by id: one query of a few rows. The dashboards name them
+    literally, so that PostgreSQL reads each office's customers through the indexes that
+    start at the office; given the rule as a subquery, it re-ran it for every alert."""
+    return list(
+        offices.filter(pk__in=offices_visible_to(user)).order_by().values_list("pk", flat=True)
+    )
+
+
+def _open_alerts_in(office_ids: list[int]) -> QuerySet[Alert]:
+    """Open alerts of the customers of offices already scoped by `_office_ids`."""
+    return Alert.objects.filter(resolved_at__isnull=True, customer__office__in=office_ids)
 
 
 def alert_list_visible(user: User | AnonymousUser) -> QuerySet[Alert]:
@@ -160,6 +179,165 @@ def planner_dashboard(user: User, *, on: datetime.date | None = None) -> Planner
     )
 
 
+CARD_ROWS = 10  # rows of each card beside the planner's list; the card links to them all
+DUE_THIS_WEEK = "week"
+
+
+@dataclass(frozen=True)
+class PlannerFilters:
+    """What the planner's list is cut to: a rule, a state, or what falls due this week."""
+
+    rule: str = ""
+    state: str = ""
+    due: str = ""  # DUE_THIS_WEEK or ""
+
+    @classmethod
+    def from_query(cls, query: "QueryDict") -> "PlannerFilters":
+        """The filters of a page's query string; a value that is not a choice is ignored."""
+        rule, state, due = (query.get(name, "") for name in ("rule", "state", "due"))
+        return cls(
+            rule=rule if rule in Rule.values else "",
+            state=state if state in State.values else "",
+            due=due if due == DUE_THIS_WEEK else "",
+        )
+
+    @property
+    def query(self) -> str:
+        return urlencode({k: v for k, v in vars(self).items() if v})
+
+    @property
+    def label(self) -> str:
+        """The list in words: "Open alerts: 30-day contact, overdue"."""
+        parts = [
+            Rule(self.rule).label if self.rule else "",
+            State(self.state).label.lower() if self.state else "",
+            "due in the next 7 days" if self.due else "",
+        ]
+        where = ", ".join(p for p in parts if p)
+        return f"Open alerts: {where}" if where else "Open alerts, most urgent first"
+
+    @property
+    def caption(self) -> str:
+        """The list's table, named as the user's own: "My open alerts, most urgent first"."""
+        return f"My {self.label[0].lower()}{self.label[1:]}"
+
+    def __bool__(self) -> bool:
+        return bool(self.rule or self.state or self.due)
+
+
+@dataclass
+class AlertCard:
+    """The first rows of one of the planner's cards, and how many there are."""
+
+    rows: list[Alert]
+    total: int
+    filters: PlannerFilters
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+@dataclass
+class PlannerPage:
+    page: Page  # one page of the open alerts, most urgent first (cut to `filters`)
+    filters: PlannerFilters
+    open: int  # every open alert the planner is responsible for
+    counts: dict[str, int]  # those by state
+    due_this_week: AlertCard
+    no_contact: AlertCard
+    reviews_due: AlertCard
+    follow_ups_due: AlertCard
+    missed: list[FollowUp]
+    active_caseload: int
+
+
+def planner_alerts_page(
+    user: User,
+    *,
+    number: str | int | None = None,
+    filters: PlannerFilters | None = None,
+    per_page: int = 25,
+    on: datetime.date | None = None,
+) -> PlannerPage:
+    """The planner's page: one page of the open alerts the user is responsible for, most
+    urgent first, and the first rows of each card beside it ("this week" is the seven
+    days from today in each customer's office, or from `on`).
+
+    Every query reads the user's open alerts through the index on the responsible staff
+    member and fetches only the rows shown: the counts (one query), the page (two), the
+    cards (one each) and their soft exits' policies (one), however long the lists.
+    """
+    filters = filters or PlannerFilters()
+    offices = list(offices_visible_to(user).order_by().values_list("pk", "time_zone"))
+    office_ids = [pk for pk, _ in offices]
+    mine = _open_alerts_in(office_ids).filter(responsible=user)
+    if on:
+        this_week = Q(due_on__range=(on, on + datetime.timedelta(days=7)))
+    else:
+        this_week = Q(pk__in=[])
+        for zone, day in today_by_zone({zone for _, zone in offices}).items():
+            this_week |= Q(
+                customer__office__time_zone=zone,
+                due_on__range=(day, day + datetime.timedelta(days=7)),
+            )
+    cards = {
+        "due_this_week": (this_week, PlannerFilters(due=DUE_THIS_WEEK), ("due_on",)),
+        "no_contact": (
+            Q(rule=Rule.CONTACT_30, state=State.OVERDUE),
+            PlannerFilters(rule=Rule.CONTACT_30, state=State.OVERDUE),
+            ("urgency", "due_on"),
+        ),
+        "reviews_due": (Q(rule=Rule.REVIEW_90), PlannerFilters(rule=Rule.REVIEW_90), ("due_on",)),
+        "follow_ups_due": (
+            Q(rule=Rule.FOLLOW_UP_DUE),
+            PlannerFilters(rule=Rule.FOLLOW_UP_DUE),
+            ("due_on",),
+        ),
+    }
+    counts = mine.aggregate(
+        open=Count("pk"),
+        **{state.value: Count("pk", filter=Q(state=state)) for state in State},
+        **{name: Count("pk", filter=where) for name, (where, _f, _o) in cards.items()},
+    )
+    listed = mine.alias(urgency=URGENCY).select_related("customer", "customer__office")
+    where = Q()
+    if filters.rule:
+        where &= Q(rule=filters.rule)
+    if filters.state:
+        where &= Q(state=filters.state)
+    if filters.due:
+        where &= this_week
+    page = Paginator(
+        listed.filter(where).order_by(
+            "urgency", "due_on", "customer__last_name", "customer__first_name", "pk"
+        ),
+        per_page,
+    ).get_page(number)
+    card_rows = {
+        name: list(
+            listed.filter(card_where).order_by(
+                *order, "customer__last_name", "customer__first_name", "pk"
+            )[:CARD_ROWS]
+        )
+        for name, (card_where, _f, order) in cards.items()
+    }
+    alerts_with_stages([*page.object_list, *(a for rows in card_rows.values() for a in rows)])
+    mine_customers = Customer.objects.filter(office__in=office_ids, career_planner=user)
+    return PlannerPage(
+        page=page,
+        filters=filters,
+        open=counts["open"],
+        counts={state.value: counts[state.value] for state in State},
+        **{
+            name: AlertCard(rows=card_rows[name], total=counts[name], filters=card_filters)
+            for name, (_w, card_filters, _o) in cards.items()
+        },
+        missed=follow_ups(mine_customers, on=on or today()),
+        active_caseload=mine_customers.filter(status__in=ACTIVE_STATUSES).count(),
+    )
+
+
 def alert_counts_for(user: User) -> dict[str, int]:
     """How many open alerts the user is responsible for, by state (for the home page)."""
     return (
@@ -250,8 +428,8 @@ def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSumm
 
     Three queries: the offices, the caseloads, the alerts; none grows with the rows.
     """
-    office_list = list(offices.order_by("name"))
-    customers = customer_list_visible(user).filter(office__in=office_list)
+    office_list = list(offices.filter(pk__in=offices_visible_to(user)).order_by("name"))
+    customers = Customer.objects.filter(office__in=office_list)
     totals = {office.pk: Caseload(office=office, is_total=True) for office in office_list}
     planners: dict[tuple[int, int | None], Caseload] = {}
 
@@ -283,7 +461,7 @@ def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSumm
 
     active = Q(customer__status__in=ACTIVE_STATUSES)
     alert_rows = (
-        Alert.objects.filter(resolved_at__isnull=True, customer__in=customers)
+        _open_alerts_in([office.pk for office in office_list])
         .values(
             "customer__office",
             "customer__career_planner",
@@ -332,6 +510,70 @@ class TrendPoint:
     overdue: int
 
 
+TREND_SQL = f"""
+    WITH office AS (
+        SELECT o.id,
+               (%(now)s::timestamptz AT TIME ZONE o.time_zone)::date AS today,
+               COALESCE(%(on)s::date, (%(now)s::timestamptz AT TIME ZONE o.time_zone)::date)
+                   AS last_day
+        FROM casemgmt_office o
+        WHERE o.id IN (OFFICES_IN_SCOPE)
+    ),
+    week_end AS (
+        SELECT office.id AS office_id, office.today, office.last_day, week.n,
+               office.last_day - 7 * (%(weeks)s - 1 - week.n) AS day, recorded.overdue
+        FROM office
+        CROSS JOIN generate_series(0, %(weeks)s - 1) AS week(n)
+        LEFT JOIN compliance_overduecount recorded
+          ON recorded.office_id = office.id
+         AND recorded.day = office.last_day - 7 * (%(weeks)s - 1 - week.n)
+    ),
+    -- A past week's end no run recorded: counted once from the office's alerts, and kept.
+    ended AS (
+        SELECT w.office_id, w.n, w.day, counted.overdue
+        FROM week_end w
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) AS overdue
+            FROM customers_customer c
+            JOIN compliance_alert a ON a.customer_id = c.id
+            WHERE c.office_id = w.office_id AND {overdue_at_end_of("w.day")}
+        ) AS counted
+        WHERE w.overdue IS NULL AND w.day < w.today
+    ),
+    kept AS (
+        INSERT INTO compliance_overduecount (office_id, day, overdue, recorded_at)
+        SELECT office_id, day, overdue, %(now)s FROM ended
+        ON CONFLICT (office_id, day) DO NOTHING
+    ),
+    -- Today (the week that has not ended): the office's open alerts, and any resolved
+    -- after today's date.
+    current AS (
+        SELECT w.office_id, w.n, open_now.overdue + resolved_since.overdue AS overdue
+        FROM week_end w
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) AS overdue
+            FROM customers_customer c
+            JOIN compliance_alert a ON a.customer_id = c.id AND a.resolved_at IS NULL
+            WHERE c.office_id = w.office_id AND {overdue_at_end_of("w.day")}
+        ) AS open_now
+        CROSS JOIN LATERAL (
+            SELECT COUNT(*) AS overdue
+            FROM compliance_alert a
+            JOIN customers_customer c ON c.id = a.customer_id
+            WHERE a.state = '{State.OVERDUE.value}' AND a.resolved_on > w.day
+              AND c.office_id = w.office_id AND {overdue_at_end_of("w.day")}
+        ) AS resolved_since
+        WHERE w.day >= w.today
+    )
+    SELECT w.n, SUM(COALESCE(current.overdue, w.overdue, ended.overdue, 0)), MAX(w.last_day)
+    FROM week_end w
+    LEFT JOIN ended ON ended.office_id = w.office_id AND ended.n = w.n
+    LEFT JOIN current ON current.office_id = w.office_id AND current.n = w.n
+    GROUP BY w.n
+    ORDER BY w.n
+"""  # noqa: S608 - constants of the code only; every value is a parameter
+
+
 def overdue_trend(
     user: User,
     offices: QuerySet[Office],
@@ -341,49 +583,21 @@ def overdue_trend(
 ) -> list[TrendPoint]:
     """Open overdue alerts at the end of each of the last `weeks` weeks (the last ends
     today in each customer's office, or on `on`; the points are dated by the latest
-    office's day).
+    office's day), as `compliance.summary.overdue_at_end_of` counts them.
 
-    An alert counts for a week when it was open at the week's end (opened by then, not
-    resolved yet), reached the overdue state, and was past its due date by then. Alerts
-    keep no history of their states, so the due date tells when one turned overdue; a
-    soft exit turns overdue (the day-75 call) before its due date, the exit day.
-    One query (and one for the offices' days without `on`): a series of weeks joined to
-    the alerts of the customers in scope, each week ending on the customer's office's day.
+    One query, driven by the offices: a week that has ended is read from the counts
+    recorded per office and day (`OverdueCount`; one missing is counted from the office's
+    alerts once, and recorded), the current week from the office's open alerts.
     """
-    days = {} if on else _days_in(offices)
-    last = on or max(days.values(), default=today())
-    customers = customer_list_visible(user).filter(office__in=offices).values("pk")
-    scope_sql, scope_params = customers.query.sql_with_params()
-    sql = f"""
-        SELECT week.n, COUNT(alert.id)
-        FROM generate_series(0, %s - 1) AS week(n)
-        LEFT JOIN (
-            SELECT a.id, a.opened_on, a.resolved_on, a.due_on, a.rule,
-                   COALESCE(%s::date, (%s::jsonb ->> o.time_zone)::date) - 7 * (%s - 1)
-                       AS first_week_end
-            FROM compliance_alert a
-            JOIN customers_customer c ON c.id = a.customer_id
-            JOIN casemgmt_office o ON o.id = c.office_id
-            WHERE a.state = %s AND a.customer_id IN ({scope_sql})
-        ) AS alert
-          ON alert.opened_on <= alert.first_week_end + 7 * week.n
-         AND (alert.resolved_on IS NULL OR alert.resolved_on > alert.first_week_end + 7 * week.n)
-         AND (alert.due_on <= alert.first_week_end + 7 * week.n OR alert.rule = %s)
-        GROUP BY week.n
-        ORDER BY week.n
-    """  # noqa: S608 - the scope is the ORM's SQL; every value is a parameter
-    params = [
-        weeks,
-        on,
-        json.dumps({zone: day.isoformat() for zone, day in days.items()}),
-        weeks,
-        State.OVERDUE.value,
-        *scope_params,
-        Rule.SOFT_EXIT.value,
-    ]
+    scope = offices.filter(pk__in=offices_visible_to(user)).order_by().values("pk")
+    # The offices (a few rows) are named inside the one query: the ORM's SQL, quoted.
+    scope_sql = connection.ops.compose_sql(*scope.query.sql_with_params()).replace("%", "%%")
+    params = {"now": timezone.now(), "on": on, "weeks": weeks}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        counts = dict(cursor.fetchall())
+        cursor.execute(TREND_SQL.replace("OFFICES_IN_SCOPE", scope_sql), params)
+        rows = cursor.fetchall()
+    counts = {n: int(overdue) for n, overdue, _last in rows}
+    last = max((row[2] for row in rows), default=None) or on or today()
     return [
         TrendPoint(
             week_end=last - datetime.timedelta(weeks=weeks - 1 - n), overdue=counts.get(n, 0)
@@ -419,8 +633,7 @@ def alert_drilldown(
 ) -> QuerySet[Alert]:
     """The open alerts behind a number on the supervisor's dashboard."""
     alerts = (
-        alert_list_visible(user)
-        .filter(customer__office__in=offices)
+        _open_alerts_in(_office_ids(user, offices))
         .filter(_customer_filter(filters, "customer__"))
         .select_related("customer", "customer__office", "customer__career_planner", "responsible")
         .alias(urgency=URGENCY)
@@ -442,21 +655,22 @@ def customers_on_time(
     if filters.rule:
         open_alerts = open_alerts.filter(rule=filters.rule)
     return (
-        customer_list_visible(user)
-        .filter(office__in=offices, status__in=ACTIVE_STATUSES)
+        Customer.objects.filter(office__in=_office_ids(user, offices), status__in=ACTIVE_STATUSES)
         .filter(_customer_filter(filters))
-        .exclude(pk__in=open_alerts.values("customer"))
+        .exclude(Exists(open_alerts))
         .select_related("office", "career_planner")
         .order_by("last_name", "first_name", "pk")
     )
 
 
 def planners_in_scope(user: User, offices: QuerySet[Office]) -> QuerySet[User]:
-    """Career planners with customers in the offices: the drill-down's planner choices."""
+    """Career planners with customers in the offices: the drill-down's planner choices.
+    Read from the offices' customers (the index on office and status), never from every
+    planner's caseload."""
     return User.objects.filter(
-        pk__in=customer_list_visible(user)
-        .filter(office__in=offices, career_planner__isnull=False)
-        .values("career_planner")
+        pk__in=Customer.objects.filter(
+            office__in=_office_ids(user, offices), career_planner__isnull=False
+        ).values("career_planner")
     ).order_by("last_name", "first_name", "pk")
 
 
@@ -577,19 +791,23 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
     the day its soft-exit alert was resolved or, without one, the record's last change,
     in the office's zone; the 30 days end today in the office, or on `on`.
     """
+    offices = list(
+        offices_visible_to(user).order_by("pk").values_list("pk", "time_zone", "region_id")
+    )
+    office_ids = [pk for pk, _, _ in offices]
     alerts = list(
-        alert_list_visible(user)
+        _open_alerts_in(office_ids)
         .filter(
-            rule__in=[Rule.SOFT_EXIT, Rule.FOLLOW_UP_DUE], state__in=[State.DUE_SOON, State.OVERDUE]
+            rule__in=[Rule.SOFT_EXIT, Rule.FOLLOW_UP_DUE],
+            state__in=[State.DUE_SOON, State.OVERDUE],
         )
         .select_related("customer", "customer__office", "customer__career_planner")
         .annotate(last_contact=_last_two_way("customer"))
         .order_by("due_on", "customer__last_name", "customer__first_name", "pk")
     )
-    offices = list(offices_visible_to(user).order_by("pk").values_list("time_zone", "region_id"))
-    regions = {region for _, region in offices} | {a.customer.office.region_id for a in alerts}
+    regions = {region for _, _, region in offices} | {a.customer.office.region_id for a in alerts}
     policies = _policies(regions)
-    heading_policy = policies[offices[0][1]] if offices else Policy()
+    heading_policy = policies[offices[0][2]] if offices else Policy()
     call_step, reengage_step = soft_exit.soft_exit_steps(heading_policy)
 
     exit_resolved_on = Subquery(
@@ -603,14 +821,26 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
     recent = datetime.timedelta(days=SOFT_EXIT_RECENT_DAYS)
     if on:
         since = Q(soft_exited_on__gte=on - recent)
+        earliest = on - recent
     else:
-        days = today_by_zone({zone for zone, _ in offices})
+        days = today_by_zone({zone for _, zone, _ in offices})
         since = Q(pk__in=[])
         for zone, day in days.items():
             since |= Q(office__time_zone=zone, soft_exited_on__gte=day - recent)
+        earliest = min(days.values(), default=today()) - recent
+    # Only a customer exited or changed since the window opened, or whose soft-exit alert
+    # was resolved in it, can be on the list: the exact test above runs for those alone,
+    # not for every soft exit the offices ever had. (The window opens on `earliest` in
+    # the earliest zone, which is after midnight UTC of the day before.)
+    opened = datetime.datetime.combine(earliest - DAY, datetime.time.min, tzinfo=datetime.UTC)
+    resolved_in_window = Alert.objects.filter(
+        customer=OuterRef("pk"), rule=Rule.SOFT_EXIT, resolved_on__gte=earliest
+    )
     soft_exited = (
-        customer_list_visible(user)
-        .filter(status=Status.EXITED, exit_reason__startswith="Soft exit")
+        Customer.objects.filter(
+            office__in=office_ids, status=Status.EXITED, exit_reason__startswith="Soft exit"
+        )
+        .filter(Q(updated_at__gte=opened) | Exists(resolved_in_window))
         .annotate(
             soft_exited_on=Coalesce(
                 exit_resolved_on, _local_date("updated_at", "office__time_zone")
@@ -668,7 +898,7 @@ def tracker_dashboard(user: User, *, on: datetime.date | None = None) -> Tracker
     # the order of each customer's soonest.
     for due in follow_ups_due.values():
         groups[FOLLOW_UPS].add(due[0].customer, due[0].last_contact, follow_ups=due)
-    for item in follow_ups(customer_list_visible(user), on=on or today()):
+    for item in follow_ups(Customer.objects.filter(office__in=office_ids), on=on or today()):
         groups[MISSED].add(item.customer, None, missed=item)
     for customer in soft_exited:
         groups[SOFT_EXITED].add(customer, customer.last_contact)

@@ -4,11 +4,16 @@ from celery import shared_task
 @shared_task
 def evaluate_compliance() -> dict[str, int]:
     """The daily run: every rule for the customers whose clock has come, who are new or
-    whose records changed unevaluated, each on today in its office."""
+    whose records changed unevaluated, each on today in its office; then the overdue
+    counts of the day that ended, for the supervisor's trend."""
     from compliance.engine import evaluate_due
+    from compliance.summary import record_overdue_counts
 
     result = evaluate_due()
+    # The day that ended in each office, for the supervisor's weekly trend.
+    offices = record_overdue_counts()
     return {
+        "offices_recorded": offices,
         "evaluated": result.evaluated,
         "opened": result.opened,
         "kept": result.kept,

@@ -19,12 +19,13 @@ from compliance.csv_export import write_alerts_csv
 from compliance.forms import AlertFilterForm, ContactLogForm
 from compliance.selectors import (
     ON_TIME,
+    PlannerFilters,
     TrendPoint,
     alert_drilldown,
     customers_on_time,
     offices_supervised_by,
     overdue_trend,
-    planner_dashboard,
+    planner_alerts_page,
     planners_in_scope,
     supervisor_summary,
     today_for,
@@ -42,8 +43,15 @@ REENGAGEMENT_SUBJECT = "Re-engagement contact"
 def planner_dashboard_view(request: HttpRequest) -> HttpResponse:
     # The page's date is the user's office day; each customer's clock runs in its own office.
     on = today_for(request.user)
-    context = {"today": on, "dashboard": planner_dashboard(request.user)}
-    return render(request, "compliance/dashboard_planner.html", context)
+    dashboard = planner_alerts_page(
+        request.user,
+        number=request.GET.get("page"),
+        filters=PlannerFilters.from_query(request.GET),
+        per_page=PAGE_SIZE,
+    )
+    return render(
+        request, "compliance/dashboard_planner.html", {"today": on, "dashboard": dashboard}
+    )
 
 
 # --- The trend chart, drawn on the server as SVG -----------------------------------

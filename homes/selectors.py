@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from casemgmt.clock import today
 from casemgmt.models import Office, User
 from compliance.models import State
-from compliance.selectors import ACTIVE_STATUSES, planner_dashboard
+from compliance.selectors import ACTIVE_STATUSES, planner_alerts_page
 from customers.models import Customer, Status
 from customers.selectors import customer_list_visible
 from employment.models import ExitKind, Period
@@ -50,10 +50,10 @@ class PlannerHome:
 
 
 def planner_home(user: User) -> PlannerHome:
-    dashboard = planner_dashboard(user)
-    counts = {state.value: 0 for state in State}
-    for alert in dashboard.alerts:
-        counts[alert.state] += 1
+    # The first page of the planner's open alerts, most urgent first, with their counts:
+    # read through the index on the responsible staff member, only the rows shown.
+    dashboard = planner_alerts_page(user, per_page=SHOWN)
+    counts = {state.value: dashboard.counts.get(state.value, 0) for state in State}
     mine = customer_list_visible(user).filter(career_planner=user)
     caseload = mine.aggregate(
         **{status.value: Count("pk", filter=Q(status=status)) for status in Status}
@@ -64,7 +64,7 @@ def planner_home(user: User) -> PlannerHome:
         .order_by("-updated_at")[:SHOWN]
     )
     return PlannerHome(
-        urgent=Cut(rows=dashboard.alerts[:SHOWN], total=len(dashboard.alerts)),
+        urgent=Cut(rows=list(dashboard.page.object_list), total=dashboard.open),
         counts=counts,
         missed=dashboard.missed[:SHOWN],
         caseload=caseload,

@@ -168,3 +168,36 @@ def test_tracker_logs_a_contact_attempt_from_the_day_75_list(page: Page, live_se
     assert note.two_way is False and note.subject == "Re-engagement contact"
     assert note.entered_at <= timezone.now()
     check_page(page, "37-tracker-logged")
+
+
+def test_planner_pages_through_a_long_list_of_alerts(page: Page, live_server, world: World):
+    a = world.office_a
+    for n in range(30):
+        customer = make_customer(
+            office=a, planner=world.planner_a, first_name="Pat", last_name=f"Page{n:02d}"
+        )
+        Customer.objects.filter(pk=customer.pk).update(status=Status.PARTICIPANT)
+        alert(customer, Rule.CONTACT_30, State.OVERDUE, due_in_days=-40 + n, opened_days_ago=50)
+    base = live_server.url
+    sign_in(page, base, world.planner_a.username)
+    page.goto(base + "/dashboard/")
+
+    table = page.get_by_role("table", name="My open alerts, most urgent first")
+    expect(table.locator("tbody tr")).to_have_count(25)
+    pages = page.get_by_role("navigation", name="Pages of my open alerts")
+    expect(pages).to_contain_text("Page 1 of")
+    check_page(page, "34b-planner-dashboard-paginated")
+
+    page.get_by_role("region", name="No two-way contact in 30 days").get_by_role(
+        "link", name=re.compile(r"All \d+")
+    ).click()
+    expect(page.get_by_role("heading", name="Open alerts: 30-day contact, overdue")).to_be_visible()
+    page.get_by_role("navigation", name="Pages of my open alerts").get_by_role(
+        "link", name="Next"
+    ).click()
+    expect(page).to_have_url(re.compile(r"rule=contact_30&state=overdue&page=2"))
+    expect(
+        page.get_by_role("table").locator("tbody tr", has_text="30-day contact")
+    ).not_to_have_count(0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_page(page, "34c-planner-dashboard-paginated-narrow")

@@ -9,11 +9,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casemgmt.models import Policy
+from casemgmt.models import Office, Policy
 from casenotes.models import CaseNote
 from casenotes.services import casenote_create
 from compliance.engine import BATCH, ENGINE_LOCK_BUCKET, SOFT_EXIT_REASON, evaluate
-from compliance.models import Alert, Rule, State
+from compliance.models import Alert, OverdueCount, Rule, State
 from compliance.services import planned_gap_create, soft_exit_undo
 from compliance.signals import evaluations_deferred
 from compliance.tasks import evaluate_compliance
@@ -387,6 +387,9 @@ def test_the_daily_task_evaluates_as_of_today(world):
         counts = evaluate_compliance.delay().get()
     assert counts["opened"] >= 1
     assert open_alert(customer, "contact_30").state == "overdue"
+    # The day that ended in each office is recorded for the supervisor's trend.
+    assert counts["offices_recorded"] == Office.objects.count()
+    assert OverdueCount.objects.filter(office=world.office_a).count() == 1
 
 
 def test_recording_the_work_re_evaluates_the_customer_on_commit(

@@ -508,7 +508,8 @@ def test_the_dashboards_show_the_follow_ups_due(world: World):
         planner = client_for(world.planner_a).get(reverse("compliance:planner"))
         tracker = client_for(world.tracker_a).get(reverse("compliance:tracker"))
 
-    assert [a.subject_id for a in planner.context["dashboard"].follow_ups_due] == [follow_up.pk]
+    card = planner.context["dashboard"].follow_ups_due
+    assert [a.subject_id for a in card.rows] == [follow_up.pk] and card.total == 1
     body = text(planner)
     assert "Follow-ups due" in body and f'href="{form_url}"' in body
     (due,) = tracker.context["dashboard"].group("follow_ups").entries

@@ -1,0 +1,155 @@
+"""Dashboards cost what they show (issue 16): long lists are paginated, query counts do not
+grow with the rows, and the supervisor's trend reads recorded counts per office and day
+that equal what the alerts say."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casemgmt import roles
+from casemgmt.clock import today
+from compliance.models import OverdueCount, Rule, State
+from compliance.selectors import offices_supervised_by, overdue_trend, planners_in_scope
+from compliance.summary import record_overdue_counts
+from tests.conftest import World, client_for
+from tests.factories import make_user
+from tests.test_dashboards import make_alert, participant
+
+TODAY = today()
+DAY = datetime.timedelta(days=1)
+
+
+def a_history(world: World) -> None:
+    """Alerts opened, overdue and resolved over the last weeks, in both offices."""
+    for n in range(6):
+        customer = participant(world, first_name=f"Hist{n}")
+        make_alert(
+            customer,
+            due_on=TODAY - (40 - 5 * n) * DAY,
+            opened_on=TODAY - (50 - 5 * n) * DAY,
+            resolved_on=TODAY - (20 - 3 * n) * DAY if n % 2 else None,
+        )
+        make_alert(customer, Rule.SOFT_EXIT, due_on=TODAY + 9 * DAY, opened_on=TODAY - 9 * n * DAY)
+        make_alert(customer, Rule.REVIEW_90, State.DUE_SOON, due_on=TODAY + DAY)
+    make_alert(world.customer_b, due_on=TODAY - 30 * DAY, opened_on=TODAY - 40 * DAY)
+
+
+def test_the_trend_from_recorded_counts_equals_the_trend_counted_from_the_alerts(world: World):
+    a_history(world)
+    offices = offices_supervised_by(world.supervisor_a)
+
+    counted = overdue_trend(world.supervisor_a, offices)  # nothing recorded: counts, keeps
+    assert OverdueCount.objects.filter(office=world.office_a).count() == 11  # the past weeks
+    read = overdue_trend(world.supervisor_a, offices)
+    OverdueCount.objects.all().delete()
+    for weeks_ago in range(1, 12):
+        record_overdue_counts(on=TODAY - 7 * weeks_ago * DAY)
+    recorded = overdue_trend(world.supervisor_a, offices)
+
+    assert counted == read == recorded
+    assert [p.overdue for p in counted] != [0] * 12
+    assert counted[-1].overdue == 3 + 6  # the contacts still open, and the six soft exits
+
+
+def test_the_trend_reads_a_recorded_day_as_recorded(world: World):
+    offices = offices_supervised_by(world.supervisor_a)
+    OverdueCount.objects.create(office=world.office_a, day=TODAY - 7 * DAY, overdue=41)
+    trend = overdue_trend(world.supervisor_a, offices)
+    assert trend[-2].overdue == 41 and trend[-1].overdue == 0
+
+
+def test_record_overdue_counts_records_yesterday_of_every_office_once(world: World):
+    make_alert(world.customer_a, due_on=TODAY - 5 * DAY, opened_on=TODAY - 6 * DAY)
+    make_alert(world.customer_b, due_on=TODAY - 5 * DAY, opened_on=TODAY - 6 * DAY)
+    make_alert(world.customer_b, Rule.REVIEW_90, due_on=TODAY - 3 * DAY, resolved_on=TODAY)
+
+    assert record_overdue_counts() == 2
+    assert record_overdue_counts() == 2  # again: counted again, not added
+
+    rows = {(r.office_id, r.day): r.overdue for r in OverdueCount.objects.all()}
+    assert rows == {
+        (world.office_a.pk, TODAY - DAY): 1,
+        (world.office_b.pk, TODAY - DAY): 2,  # the review was still open at the day's end
+    }
+
+
+def test_the_trend_costs_one_query_however_many_alerts(world: World):
+    offices = offices_supervised_by(world.supervisor_a)
+    overdue_trend(world.supervisor_a, offices)
+    a_history(world)
+    with CaptureQueriesContext(connection) as queries:
+        overdue_trend(world.supervisor_a, offices)
+    assert len(queries) == 1
+
+
+def test_the_planners_page_is_paginated_most_urgent_first(world: World):
+    for n in range(30):
+        customer = participant(world, first_name=f"Many{n:02d}")
+        make_alert(customer, Rule.CONTACT_30, State.OVERDUE, due_on=TODAY - (40 - n) * DAY)
+        make_alert(customer, Rule.REVIEW_90, State.DUE_SOON, due_on=TODAY + 2 * DAY)
+    client = client_for(world.planner_a)
+    url = reverse("compliance:planner")
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+    contacts = client.get(url, {"rule": "contact_30", "state": "overdue", "page": 2})
+
+    dashboard = first.context["dashboard"]
+    assert dashboard.open == 60 and dashboard.page.paginator.num_pages == 3
+    rows = list(dashboard.page.object_list)
+    assert len(rows) == 25 and all(a.state == State.OVERDUE for a in rows)
+    assert [a.due_on for a in rows] == sorted(a.due_on for a in rows)
+    assert len(second.context["dashboard"].page.object_list) == 25
+    assert len(contacts.context["dashboard"].page.object_list) == 5
+    body = contacts.content.decode()
+    assert 'aria-label="Pages of my open alerts"' in body
+    assert "?rule=contact_30&amp;state=overdue&amp;page=1" in body  # the filters kept
+    assert len(dashboard.no_contact.rows) == 10 and dashboard.no_contact.total == 30
+    assert "All 30" in first.content.decode()
+
+
+def test_the_planners_page_ignores_a_filter_that_is_not_a_choice(world: World):
+    make_alert(world.customer_a)
+    response = client_for(world.planner_a).get(
+        reverse("compliance:planner"), {"rule": "nope", "state": "<b>"}
+    )
+    assert response.status_code == 200
+    assert not response.context["dashboard"].filters
+    assert response.context["dashboard"].page.paginator.count == 1
+
+
+def test_the_planners_page_query_count_does_not_grow_with_rows_or_pages(world: World):
+    client = client_for(world.planner_a)
+    url = reverse("compliance:planner")
+    make_alert(world.customer_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(40):
+        customer = participant(world, first_name=f"Q{n}")
+        make_alert(customer, Rule.CONTACT_30, State.OVERDUE)
+        make_alert(customer, Rule.FOLLOW_UP_DUE, State.DUE_SOON, due_on=TODAY + DAY)
+        make_alert(customer, Rule.SOFT_EXIT, State.DUE_SOON, due_on=TODAY + 20 * DAY)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url, {"page": 2}).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_export_and_planner_choices_cost_the_same_however_many_planners(world: World):
+    client = client_for(world.supervisor_a)
+    url = reverse("compliance:export")
+    make_alert(world.customer_a)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(5):
+        planner = make_user(f"planner_s{n}", roles.CAREER_PLANNER, offices=[world.office_a])
+        make_alert(participant(world, planner=planner, first_name=f"S{n}"))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
+    offices = offices_supervised_by(world.supervisor_a)
+    assert world.planner_b not in planners_in_scope(world.supervisor_a, offices)
+    assert len(planners_in_scope(world.supervisor_a, offices)) == 6
