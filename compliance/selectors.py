@@ -422,9 +422,12 @@ def _planner_name(first: str | None, last: str | None, username: str | None) -> 
     return f"{first or ''} {last or ''}".strip() or username or "Unassigned"
 
 
-def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSummary]:
-    """Per office and per career planner, open alerts of each rule by state, and the
-    active caseload the on-time counts and rates are taken of.
+def supervisor_summary(
+    user: User, offices: QuerySet[Office], *, by_planner: bool = True
+) -> list[OfficeSummary]:
+    """Per office and per career planner (or per office only, for a region's roll-up:
+    `by_planner=False`), open alerts of each rule by state, and the active caseload the
+    on-time counts and rates are taken of.
 
     Three queries: the offices, the caseloads, the alerts; none grows with the rows.
     """
@@ -444,19 +447,21 @@ def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSumm
         return planners[key]
 
     planner_fields = (
-        "career_planner__first_name",
-        "career_planner__last_name",
-        "career_planner__username",
+        ("career_planner__first_name", "career_planner__last_name", "career_planner__username")
+        if by_planner
+        else ()
     )
+    planner_key = ("career_planner",) if by_planner else ()
     active_rows = (
         customers.filter(status__in=ACTIVE_STATUSES)
-        .values("office", "career_planner", *planner_fields)
+        .values("office", *planner_key, *planner_fields)
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in active_rows:
-        names = tuple(row[f] for f in planner_fields)
-        caseload(row["office"], row["career_planner"], names).active = row["n"]
+        if by_planner:
+            names = tuple(row[f] for f in planner_fields)
+            caseload(row["office"], row["career_planner"], names).active = row["n"]
         totals[row["office"]].active += row["n"]
 
     active = Q(customer__status__in=ACTIVE_STATUSES)
@@ -464,7 +469,7 @@ def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSumm
         _open_alerts_in([office.pk for office in office_list])
         .values(
             "customer__office",
-            "customer__career_planner",
+            *(f"customer__{f}" for f in planner_key),
             "rule",
             *(f"customer__{f}" for f in planner_fields),
         )
@@ -480,13 +485,11 @@ def supervisor_summary(user: User, offices: QuerySet[Office]) -> list[OfficeSumm
     for row in alert_rows:
         if row["rule"] not in Rule.values:
             continue
-        names = tuple(row[f"customer__{f}"] for f in planner_fields)
-        targets = [
-            totals[row["customer__office"]].rules[row["rule"]],
-            caseload(row["customer__office"], row["customer__career_planner"], names).rules[
-                row["rule"]
-            ],
-        ]
+        targets = [totals[row["customer__office"]].rules[row["rule"]]]
+        if by_planner:
+            names = tuple(row[f"customer__{f}"] for f in planner_fields)
+            planner = caseload(row["customer__office"], row["customer__career_planner"], names)
+            targets.append(planner.rules[row["rule"]])
         for counts in targets:
             for name in ("due_soon", "overdue", "late", "active_with_alert", "active_overdue"):
                 setattr(counts, name, getattr(counts, name) + row[name])

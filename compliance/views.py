@@ -122,12 +122,25 @@ def trend_chart(points: list[TrendPoint]) -> Chart:
 @require_GET
 @requires(SUPERVISOR_PERMISSION)
 def supervisor_dashboard_view(request: HttpRequest) -> HttpResponse:
+    """One office in full (its rules and each career planner's caseload); several (a
+    region's director, an administrator) as one row per office, each opening in full
+    (`?office=`), so that the page costs what one office shows."""
     offices = offices_supervised_by(request.user)
+    chosen = request.GET.get("office", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404("No such office.")
+        offices = offices.filter(pk=int(chosen))
+        if not offices.exists():  # another office's number is answered as if it did not exist
+            raise Http404("No such office.")
+    roll_up = not chosen and offices.count() > 1
     on = today_for(request.user)
     trend = overdue_trend(request.user, offices)
-    summaries = supervisor_summary(request.user, offices)
+    summaries = supervisor_summary(request.user, offices, by_planner=not roll_up)
     context = {
         "today": on,
+        "roll_up": roll_up,
+        "chosen": bool(chosen),
         "summaries": summaries,
         "totals": {
             state: sum(getattr(s.total, state) for s in summaries)

@@ -8,13 +8,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from casemgmt import clock
+from casemgmt import clock, roles
 from casenotes.models import CaseNote
 from compliance.models import Alert, Rule, State
 from customers.models import Customer, Status
 from tests.browser import check_page, sign_in
 from tests.conftest import World
-from tests.factories import make_customer
+from tests.factories import make_customer, make_user
 
 pytestmark = [
     pytest.mark.browser,
@@ -201,3 +201,32 @@ def test_planner_pages_through_a_long_list_of_alerts(page: Page, live_server, wo
     ).not_to_have_count(0)
     page.set_viewport_size({"width": 390, "height": 844})
     check_page(page, "34c-planner-dashboard-paginated-narrow")
+
+
+def test_a_director_of_several_offices_reads_a_row_per_office_and_opens_one(
+    page: Page, live_server, world: World
+):
+    director = make_user(
+        "director_z",
+        roles.SUPERVISOR,
+        offices=[world.office_a],
+        supervises=[world.office_a, world.office_b],
+    )
+    Customer.objects.filter(pk=world.customer_b.pk).update(status=Status.PARTICIPANT)
+    alert(world.customer_a, Rule.CONTACT_30, State.OVERDUE, due_in_days=-5, opened_days_ago=20)
+    alert(world.customer_b, Rule.CONTACT_30, State.OVERDUE, due_in_days=-8, opened_days_ago=20)
+    base = live_server.url
+    sign_in(page, base, director.username)
+    page.goto(f"{base}/dashboard/supervisor/")
+
+    table = page.get_by_role("table", name=re.compile("Open alerts of each office"))
+    expect(table.get_by_role("row")).to_have_count(3)  # the heading and two offices
+    check_page(page, "30b-region-dashboard")
+
+    table.get_by_role("link", name="Office B", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Office B")).to_be_visible()
+    expect(page.get_by_role("heading", name="By career planner")).to_be_visible()
+    check_page(page, "30c-region-dashboard-one-office")
+    page.get_by_role("link", name="Every office I supervise").click()
+    expect(page.get_by_role("heading", name="By office")).to_be_visible()

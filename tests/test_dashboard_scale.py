@@ -13,8 +13,9 @@ from casemgmt.clock import today
 from compliance.models import OverdueCount, Rule, State
 from compliance.selectors import offices_supervised_by, overdue_trend, planners_in_scope
 from compliance.summary import record_overdue_counts
+from customers.models import Status
 from tests.conftest import World, client_for
-from tests.factories import make_user
+from tests.factories import make_customer, make_office, make_user
 from tests.test_dashboards import make_alert, participant
 
 TODAY = today()
@@ -153,3 +154,69 @@ def test_the_export_and_planner_choices_cost_the_same_however_many_planners(worl
     offices = offices_supervised_by(world.supervisor_a)
     assert world.planner_b not in planners_in_scope(world.supervisor_a, offices)
     assert len(planners_in_scope(world.supervisor_a, offices)) == 6
+
+
+def test_a_region_sees_one_row_per_office_and_opens_one_in_full(world: World):
+    director = make_user(
+        "director_x",
+        roles.SUPERVISOR,
+        offices=[world.office_a],
+        supervises=[world.office_a, world.office_b],
+    )
+    make_alert(world.customer_a)
+    make_alert(world.customer_b, Rule.REVIEW_90)
+    client = client_for(director)
+    url = reverse("compliance:supervisor")
+
+    response = client.get(url)
+
+    assert response.context["roll_up"]
+    summaries = response.context["summaries"]
+    assert [s.total.office for s in summaries] == [world.office_a, world.office_b]
+    assert [s.planners for s in summaries] == [[], []]
+    assert [s.total.overdue for s in summaries] == [1, 1]
+    body = response.content.decode()
+    assert f'href="?office={world.office_b.pk}"' in body
+    assert "By career planner" not in body
+
+    one = client.get(url, {"office": world.office_b.pk})
+
+    assert not one.context["roll_up"]
+    (summary,) = one.context["summaries"]
+    assert summary.total.office == world.office_b
+    assert [c.planner_id for c in summary.planners] == [world.planner_b.pk]
+    assert summary.total.rules[Rule.REVIEW_90].overdue == 1
+    assert "By career planner" in one.content.decode()
+    assert "Every office I supervise" in one.content.decode()
+    # An office not supervised, or not a number, is answered as if it did not exist.
+    supervisor = client_for(world.supervisor_a)
+    assert supervisor.get(url, {"office": world.office_b.pk}).status_code == 404
+    assert client.get(url, {"office": "1 OR 1=1"}).status_code == 404
+    assert client.get(url, {"office": "99999999"}).status_code == 404
+
+
+def test_the_regions_page_does_not_grow_with_its_offices_and_planners(world: World):
+    director = make_user(
+        "director_y",
+        roles.SUPERVISOR,
+        offices=[world.office_a],
+        supervises=[world.office_a, world.office_b],
+    )
+    make_alert(world.customer_a)
+    client = client_for(director)
+    url = reverse("compliance:supervisor")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(4):
+        office = make_office(f"R{n}")
+        director.supervised_offices.add(office)
+        for p in range(3):
+            planner = make_user(f"planner_r{n}_{p}", roles.CAREER_PLANNER, offices=[office])
+            make_alert(make_customer(office=office, planner=planner, status=Status.PARTICIPANT))
+    with CaptureQueriesContext(connection) as many:
+        large = client.get(url)
+    assert len(large.context["summaries"]) == 6
+    assert len(many) == len(few)
+    # One row more per office, never a table per career planner.
+    assert large.content.decode().count("planner-caseload") == 0
