@@ -2,6 +2,7 @@
 of docs/performance.md that each command rewrites between its markers."""
 
 import math
+import os
 import re
 from pathlib import Path
 
@@ -37,3 +38,33 @@ def write_section(docs: Path, name: str, section: str) -> None:
     text = docs.read_text() if docs.exists() else INTRO
     docs.parent.mkdir(parents=True, exist_ok=True)
     docs.write_text(replace_section(text, name, section))
+
+
+def size_label(customers: int) -> str:
+    """100000 -> "100k", 1000000 -> "1m": the name of a size in targets and markers."""
+    for unit, suffix in ((1_000_000, "m"), (1_000, "k")):
+        if customers >= unit and customers % unit == 0:
+            return f"{customers // unit}{suffix}"
+    return str(customers)
+
+
+def cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 0
+
+
+def memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return "unknown"
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages."""
+    return " / ".join(f"{load:.1f}" for load in os.getloadavg())

@@ -5,37 +5,55 @@ over generate_series per table, with every choice drawn from a hash of the row n
 and the seed, so the same seed gives the same rows (ids included) on the same server.
 Nothing is a real person: names, streets and employers come from the small lists below.
 
-The shape follows a workforce area: one region, OFFICES offices with STAFF_PER_OFFICE
-staff each (PLANNERS_PER_OFFICE career planners, the last a new hire with a small
-caseload, one supervisor and one tracker), customers spread over the offices and their
-planners, two years of services and case notes, and an IEP/ISS for about 85% of the
-enrolled customers. Services follow the matrix the rules rely on: same-day activities
-end the day they start; training and other long activities have a planned end and stay
-open until it (a few are left open past it); exited customers have no service in the
-90 days before their exit.
+The shape grows with the caseload, as a state's does (`shape`): career planners carry
+about CASELOAD open customers each, PLANNERS_PER_OFFICE of them to an office with a new
+hire (a small caseload), a supervisor and a tracker; OFFICES_PER_REGION offices to a
+local workforce area (a region, with its policy and a director who supervises its
+offices); one administrator for the state. Two years of services and case notes, and an
+IEP/ISS for about 85% of the enrolled customers. Services follow the matrix the rules
+rely on: same-day activities end the day they start; training and other long
+activities have a planned end and stay open until it (a few are left open past it);
+exited customers have no service in the 90 days before their exit.
 
 The rows are loaded with `session_replication_role = replica` (superuser only), so the
 history triggers of pghistory and the foreign-key checks do not run; the generator
 builds every reference itself (tests/test_bench_data.py checks them). Without the
-privilege it falls back to disabling the user triggers of the tables it fills.
+privilege it falls back to disabling the user triggers of the tables it fills. The
+indexes of the big tables are dropped for the load and built once at the end.
+
+`simulate_day` is a normal working day after the generation, in bulk SQL: notes written,
+services started and closed, new applicants registered; `undo_days` takes the days back.
 """
 
 # The SQL below is assembled from this module's constants; every value is a parameter.
 # ruff: noqa: S608
 
 import datetime
+import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from casemgmt import roles
 from casemgmt.models import POLICY_DEFAULTS as DEFAULTS
 
-OFFICES = 20
-STAFF_PER_OFFICE = 20
-PLANNERS_PER_OFFICE = 18  # slots 1-18; slot 19 is the supervisor, slot 20 the tracker
-SMALL_CASELOAD_SHARE = 0.005  # of an office's customers go to its newest planner (slot 18)
+CASELOAD = 90  # open customers per career planner, the middle of a real 60-120
+# Career planners with full caseloads to an office, which adds a new hire, a supervisor
+# and a tracker.
+PLANNERS_PER_OFFICE = 17
+OFFICE_STAFF = ("newhire", "supervisor", "tracker")  # after the planners, in this order
+OFFICE_ROLES = {
+    "newhire": roles.CAREER_PLANNER,
+    "supervisor": roles.SUPERVISOR,
+    "tracker": roles.TRACKER,
+}
+OFFICES_PER_REGION = 12
+SMALL_CASELOAD_SHARE = 0.005  # of the customers go to their office's new hire
+# Each customer's status, with its share; all but the exited are open caseloads.
+STATUS_MIX = [("applicant", 0.08), ("participant", 0.75), ("follow_up", 0.05), ("exited", 0.12)]
+OPEN_STATUSES = ["applicant", "participant", "follow_up"]
 TIME_ZONE = "America/Chicago"
 # The tables the generator writes, in the order it writes them.
 TABLES = [
@@ -51,8 +69,58 @@ TABLES = [
     "plans_goal",
     "plans_step",
 ]
-# Large tables whose plain indexes are dropped during the load and built afterwards.
-BULK_TABLES = ["services_servicerecord", "casenotes_casenote"]
+# For the load's transaction: the sorts behind the ids spill in few runs (a larger
+# in-memory sort measured no faster), the index builds fit in memory or nearly, each
+# built by parallel workers where the table is big.
+LOAD_SETTINGS = {
+    "work_mem": "256MB",
+    "maintenance_work_mem": "2GB",
+    "max_parallel_maintenance_workers": "2",
+}
+# Tables whose plain indexes are dropped during the load and built afterwards.
+BULK_TABLES = [
+    "customers_customer",
+    "services_servicerecord",
+    "casenotes_casenote",
+    "plans_plan",
+    "plans_planversion",
+    "plans_goal",
+    "plans_step",
+]
+# The biggest, whose primary keys go too, with the foreign keys that point at them: the
+# key costs as much as the rest of the row to keep up to date.
+KEYLESS_LOAD_TABLES = ["services_servicerecord", "casenotes_casenote"]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How many staff, offices and regions serve a number of customers."""
+
+    customers: int
+    planners: int  # with full caseloads; the offices' new hires come on top
+    offices: int
+    regions: int
+
+    @property
+    def staff(self) -> int:
+        """Planners, each office's new hire, supervisor and tracker, the regions'
+        directors and the administrator."""
+        return self.planners + len(OFFICE_STAFF) * self.offices + self.regions + 1
+
+
+def shape(customers: int) -> Shape:
+    """Enough career planners for about CASELOAD open customers each, and the offices
+    and regions they fill."""
+    open_share = sum(share for status, share in STATUS_MIX if status in OPEN_STATUSES)
+    planners = max(1, round(customers * open_share * (1 - SMALL_CASELOAD_SHARE) / CASELOAD))
+    offices = math.ceil(planners / PLANNERS_PER_OFFICE)
+    return Shape(
+        customers=customers,
+        planners=planners,
+        offices=offices,
+        regions=math.ceil(offices / OFFICES_PER_REGION),
+    )
+
 
 FIRST_NAMES = [
     "Avery", "Blake", "Casey", "Dana", "Emery", "Finley", "Gray", "Harper", "Indy", "Jules",
@@ -184,20 +252,20 @@ def generate(
             notes_per_customer=notes_per_customer,
             as_of=as_of,
         )
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for setting, value in LOAD_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, value])
         # On an error the rollback of the atomic block restores the triggers as well.
         restore_triggers = _disable_triggers(cursor)
-        dropped = _drop_plain_indexes(cursor)
+        dropped = _drop_indexes(cursor)
         for table, sql in _statements():
             started = time.perf_counter()
             cursor.execute(sql, params)
             rows = max(cursor.rowcount, 0)
             seconds = time.perf_counter() - started
-            if table in report:  # the work table takes several statements
+            if table in report:  # a work table takes several statements
                 rows, seconds = report[table][0] + rows, report[table][1] + seconds
             report[table] = (rows, seconds)
-            if table != "bench_c":
+            if not table.startswith("bench_"):  # the work tables
                 say(f"  {table:<32} {rows:>10,} rows  {seconds:7.1f} s")
         started = time.perf_counter()
         for sql in dropped:
@@ -207,7 +275,7 @@ def generate(
         say(f"  {'indexes of the big tables':<32} {len(dropped):>10,} built {seconds:7.1f} s")
         restore_triggers()
         started = time.perf_counter()
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.bench_c")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.bench_c, pg_temp.bench_staff")
         for table in TABLES:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
@@ -216,8 +284,7 @@ def generate(
         seconds = time.perf_counter() - started
         report["analyze"] = (0, seconds)
         say(f"  {'sequences and ANALYZE':<32} {'':>10}       {seconds:7.1f} s")
-    report.pop("bench_c", None)
-    return report
+    return {table: figures for table, figures in report.items() if not table.startswith("bench_")}
 
 
 def _params(
@@ -246,22 +313,39 @@ def _params(
         cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
         offsets[name] = cursor.fetchone()[0]
     # Applicants have few services and notes; the enrolled make up the average.
-    applicant_share = 0.08
+    applicant_share = dict(STATUS_MIX)["applicant"]
+    staffing = shape(customers)
     return {
         **offsets,
+        **_vocabulary(),
         "seed": int(seed),
         "n": int(customers),
         "as_of": as_of,
-        "offices": OFFICES,
-        "staff": STAFF_PER_OFFICE,
-        "planners": PLANNERS_PER_OFFICE,
+        "planners": staffing.planners,
+        "offices": staffing.offices,
+        "regions": staffing.regions,
+        "per_office": PLANNERS_PER_OFFICE,
+        "per_region": OFFICES_PER_REGION,
+        "office_staff": len(OFFICE_STAFF),
+        "office_staff_names": list(OFFICE_STAFF),
+        "office_staff_roles": [OFFICE_ROLES[name] for name in OFFICE_STAFF],
+        "supervisor_slot": OFFICE_STAFF.index("supervisor") + 1,
+        "tracker_slot": OFFICE_STAFF.index("tracker") + 1,
+        "newhire_slot": OFFICE_STAFF.index("newhire") + 1,
         "small_share": SMALL_CASELOAD_SHARE,
-        "tz": TIME_ZONE,
         "services_mean": (services_per_customer - applicant_share * 1) / (1 - applicant_share),
         "notes_mean": (notes_per_customer - applicant_share * 2) / (1 - applicant_share),
         "planner_group": roles.CAREER_PLANNER,
         "supervisor_group": roles.SUPERVISOR,
         "tracker_group": roles.TRACKER,
+        "administrator_group": roles.ADMINISTRATOR,
+    }
+
+
+def _vocabulary() -> dict[str, object]:
+    """The lists the rows' words and codes are drawn from, as SQL parameters."""
+    return {
+        "tz": TIME_ZONE,
         "first_names": FIRST_NAMES,
         "last_names": LAST_NAMES,
         "middle_names": MIDDLE_NAMES,
@@ -312,10 +396,12 @@ def _disable_triggers(cursor) -> Callable[[], None]:  # noqa: ANN001 - a DB-API 
     return restore_role
 
 
-def _drop_plain_indexes(cursor) -> list[str]:  # noqa: ANN001 - a DB-API cursor
-    """Drop the indexes of the big tables that back no constraint; return their CREATE
-    statements. Building an index once after the load is much faster than keeping it
-    up to date row by row; the names and definitions come back unchanged."""
+def _drop_indexes(cursor) -> list[str]:  # noqa: ANN001 - a DB-API cursor
+    """Drop the indexes of BULK_TABLES that back no constraint, and the primary keys of
+    KEYLESS_LOAD_TABLES with the foreign keys that point at them; return the statements
+    that put each back under its own name and definition, keys before the foreign keys
+    (each validated as it comes back). Building an index once after the load is much
+    faster than keeping it up to date row by row, a primary key included."""
     cursor.execute(
         """
         SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
@@ -328,9 +414,27 @@ def _drop_plain_indexes(cursor) -> list[str]:  # noqa: ANN001 - a DB-API cursor
         [BULK_TABLES],
     )
     indexes = cursor.fetchall()
+    cursor.execute(
+        """
+        SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype
+        FROM pg_constraint c
+        WHERE (c.contype = 'p' AND c.conrelid = ANY (%(tables)s::regclass[]))
+           OR (c.contype = 'f' AND c.confrelid = ANY (%(tables)s::regclass[]))
+        ORDER BY c.contype = 'p', 1, 2
+        """,
+        {"tables": KEYLESS_LOAD_TABLES},
+    )
+    constraints = cursor.fetchall()  # the foreign keys first: the keys go once they have
+    for table, name, _definition, _kind in constraints:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {name}")
-    return [definition for _name, definition in indexes]
+    restore = [definition for _name, definition in indexes]
+    restore += [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, definition, kind in sorted(constraints, key=lambda c: c[3] != "p")
+    ]
+    return restore
 
 
 def u(key: str, salt: int) -> str:
@@ -370,28 +474,36 @@ def _statements() -> list[tuple[str, str]]:
     return [
         (
             "casemgmt_region",
-            "INSERT INTO casemgmt_region (id, name) VALUES (%(r0)s + 1, 'Bench Workforce Area')",
+            """
+            INSERT INTO casemgmt_region (id, name)
+            SELECT %(r0)s + r, 'Bench Workforce Area ' || lpad(r::text, 2, '0')
+            FROM generate_series(1, %(regions)s) r
+            """,
         ),
         (
             "compliance_policy",
             f"""
             INSERT INTO compliance_policy (id, region_id, {", ".join(DEFAULTS)})
-            VALUES (%(y0)s + 1, %(r0)s + 1, {", ".join(f"%(policy_{name})s" for name in DEFAULTS)})
+            SELECT %(y0)s + r, %(r0)s + r,
+                   {", ".join(f"%(policy_{name})s" for name in DEFAULTS)}
+            FROM generate_series(1, %(regions)s) r
             """,
         ),
         (
             "casemgmt_office",
             """
             INSERT INTO casemgmt_office (id, region_id, name, code, time_zone, address, phone)
-            SELECT %(o0)s + o, %(r0)s + 1,
-                   'Bench American Job Center ' || lpad(o::text, 2, '0'),
-                   'BENCH' || lpad(o::text, 2, '0'),
+            SELECT %(o0)s + o, %(r0)s + 1 + (o - 1) / %(per_region)s,
+                   'Bench American Job Center ' || lpad(o::text, 3, '0'),
+                   'BENCH' || lpad(o::text, 3, '0'),
                    %(tz)s,
                    (100 + o * 7) || ' Example Avenue, Riverbend, IL 62700',
                    '(217) 555-' || lpad((1000 + o)::text, 4, '0')
             FROM generate_series(1, %(offices)s) o
             """,
         ),
+        ("bench_staff", "DROP TABLE IF EXISTS pg_temp.bench_staff"),
+        ("bench_staff", _staff_sql()),
         (
             "casemgmt_user",
             f"""
@@ -400,44 +512,36 @@ def _statements() -> list[tuple[str, str]]:
             SELECT id, '!', NULL, false, username,
                    {pick("first_names", u("id", 600))}, {pick("last_names", u("id", 601))},
                    username || '@bench.example.org', false, true, {_local(f"{A} - 1095")}
-            FROM (
-                SELECT %(u0)s + (o - 1) * %(staff)s + s AS id,
-                       CASE WHEN s <= %(planners)s
-                            THEN 'bench_planner_' || ((o - 1) * %(planners)s + s)
-                            WHEN s = %(planners)s + 1 THEN 'bench_supervisor_' || o
-                            ELSE 'bench_tracker_' || o END AS username
-                FROM generate_series(1, %(offices)s) o, generate_series(1, %(staff)s) s
-            ) staff
+            FROM bench_staff
+            ORDER BY id
             """,
         ),
         (
             "casemgmt_user_groups",
             """
             INSERT INTO casemgmt_user_groups (user_id, group_id)
-            SELECT s.id, g.id
-            FROM (SELECT id, mod(id - %(u0)s - 1, %(staff)s) + 1 AS slot
-                  FROM casemgmt_user WHERE id > %(u0)s) s
-            JOIN auth_group g ON g.name = CASE
-                WHEN s.slot <= %(planners)s THEN %(planner_group)s
-                WHEN s.slot = %(planners)s + 1 THEN %(supervisor_group)s
-                ELSE %(tracker_group)s END
+            SELECT s.id, g.id FROM bench_staff s JOIN auth_group g ON g.name = s.role
             """,
         ),
         (
             "casemgmt_user_offices",
             """
             INSERT INTO casemgmt_user_offices (user_id, office_id)
-            SELECT id, %(o0)s + (id - %(u0)s - 1) / %(staff)s + 1
-            FROM casemgmt_user WHERE id > %(u0)s
+            SELECT id, %(o0)s + office_no FROM bench_staff WHERE office_no IS NOT NULL
             """,
         ),
         (
             "casemgmt_user_supervised_offices",
             """
             INSERT INTO casemgmt_user_supervised_offices (user_id, office_id)
-            SELECT id, %(o0)s + (id - %(u0)s - 1) / %(staff)s + 1
-            FROM casemgmt_user
-            WHERE id > %(u0)s AND mod(id - %(u0)s - 1, %(staff)s) + 1 = %(planners)s + 1
+            SELECT id, %(o0)s + supervises FROM bench_staff WHERE supervises IS NOT NULL
+            UNION ALL
+            SELECT s.id, %(o0)s + o
+            FROM bench_staff s
+            CROSS JOIN LATERAL generate_series(
+                (s.directs - 1) * %(per_region)s + 1,
+                least(s.directs * %(per_region)s, %(offices)s)) o
+            WHERE s.directs IS NOT NULL
             """,
         ),
         ("bench_c", "DROP TABLE IF EXISTS pg_temp.bench_c"),
@@ -453,20 +557,50 @@ def _statements() -> list[tuple[str, str]]:
     ]
 
 
+def _staff_sql() -> str:
+    """A temporary table of the staff: id, username, role (the group's name), the office
+    they work in, the office they supervise and the region they direct.
+
+    Ids: the career planners first (planner g works in office (g - 1) / PER_OFFICE + 1),
+    then each office's OFFICE_STAFF, then the regions' directors, then the administrator."""
+    staff = "%(u0)s + %(planners)s"
+    directors = f"{staff} + %(office_staff)s * %(offices)s"
+    return f"""
+    CREATE TEMP TABLE bench_staff AS
+    SELECT %(u0)s + g AS id, 'bench_planner_' || g AS username, %(planner_group)s AS role,
+           1 + (g - 1) / %(per_office)s AS office_no, NULL::int AS supervises,
+           NULL::int AS directs
+    FROM generate_series(1, %(planners)s) g
+    UNION ALL
+    SELECT {staff} + (o - 1) * %(office_staff)s + k,
+           'bench_' || (%(office_staff_names)s::text[])[k] || '_' || o,
+           (%(office_staff_roles)s::text[])[k],
+           o, CASE WHEN k = %(supervisor_slot)s THEN o END, NULL
+    FROM generate_series(1, %(offices)s) o, generate_series(1, %(office_staff)s) k
+    UNION ALL
+    SELECT {directors} + r, 'bench_director_' || r, %(supervisor_group)s,
+           (r - 1) * %(per_region)s + 1, NULL, r
+    FROM generate_series(1, %(regions)s) r
+    UNION ALL
+    SELECT {directors} + %(regions)s + 1, 'bench_administrator', %(administrator_group)s,
+           NULL, NULL, NULL
+    """
+
+
 def _customer_plan_sql(c: str) -> str:
     """A temporary table with each customer's course: office, planner, status, dates,
-    the window of its services (w_start to w_end), and how many rows it gets."""
+    the window of its services (w_start to w_end), and how many rows it gets. A customer
+    goes to a planner drawn at random, or (SMALL_CASELOAD_SHARE) to an office's new hire."""
+    # The id before the first of the office's OFFICE_STAFF.
+    office_staff = "%(u0)s + %(planners)s + (office_no - 1) * %(office_staff)s"
     return f"""
     CREATE TEMP TABLE bench_c AS
     WITH base AS (
         SELECT i,
-               1 + floor({u("i", 1)} * %(offices)s)::int AS office_no,
-               CASE WHEN {u("i", 2)} < %(small_share)s THEN %(planners)s
-                    ELSE 1 + floor({u("i", 3)} * (%(planners)s - 1))::int END AS slot,
-               CASE WHEN {u("i", 4)} < 0.08 THEN 'applicant'
-                    WHEN {u("i", 4)} < 0.83 THEN 'participant'
-                    WHEN {u("i", 4)} < 0.88 THEN 'follow_up'
-                    ELSE 'exited' END AS status,
+               {u("i", 2)} < %(small_share)s AS new_hire,
+               1 + floor({u("i", 1)} * %(offices)s)::int AS new_hire_office,
+               1 + floor({u("i", 3)} * %(planners)s)::int AS planner_no,
+               {_mix(u("i", 4), STATUS_MIX)} AS status,
                CASE WHEN {u("i", 5)} < 0.15 THEN 'youth'
                     WHEN {u("i", 5)} < 0.45 THEN 'dw'
                     WHEN {u("i", 5)} < 0.50 THEN 'adult_dw'
@@ -510,14 +644,17 @@ def _customer_plan_sql(c: str) -> str:
                     ELSE least(8000, greatest(2, round(%(notes_mean)s * (0.4 + 1.2 * r12))))::int
                     END AS n_notes,
                status <> 'applicant' AND r13 < 0.85 AS has_plan,
-               CASE WHEN r14 < 0.03 THEN 0 ELSE 1 + floor(r15 * 3)::int END AS n_goals
+               CASE WHEN r14 < 0.03 THEN 0 ELSE 1 + floor(r15 * 3)::int END AS n_goals,
+               CASE WHEN new_hire THEN new_hire_office
+                    ELSE 1 + (planner_no - 1) / %(per_office)s END AS office_no
         FROM windows w
     )
     SELECT i,
            %(c0)s + i AS id,
            %(o0)s + office_no AS office_id,
-           %(u0)s + (office_no - 1) * %(staff)s + slot AS planner_id,
-           %(u0)s + (office_no - 1) * %(staff)s + %(staff)s AS tracker_id,
+           CASE WHEN new_hire THEN {office_staff} + %(newhire_slot)s
+                ELSE %(u0)s + planner_no END AS planner_id,
+           {office_staff} + %(tracker_slot)s AS tracker_id,
            status, program, application_date, eligibility_date, w_start, w_end,
            CASE WHEN status IN ('exited', 'follow_up') THEN w_end + 90 END AS exit_date,
            n_services,
@@ -592,16 +729,7 @@ def _services_sql() -> str:
            CASE WHEN ended_on IS NULL THEN ''
                 WHEN same_day OR {u(k, 105)} < 0.85 THEN 'successful'
                 ELSE 'unsuccessful' END,
-           CASE WHEN code IN ('300', '301', '180', '181', '182') THEN 'outside' ELSE 'office' END,
-           CASE WHEN code IN ('300', '301', '180', '181', '182')
-                THEN {pick("providers", u(k, 106))} ELSE '' END,
-           CASE code WHEN '300' THEN 10 + floor({u(k, 107)} * 25)::int
-                     WHEN '301' THEN 40 END,
-           CASE code WHEN '300' THEN 500 + floor({u(k, 108)} * 4500)::int
-                     WHEN '301' THEN 2000 + floor({u(k, 108)} * 6000)::int
-                     WHEN '181' THEN 20 + floor({u(k, 108)} * 130)::int
-                     WHEN '180' THEN 100 + floor({u(k, 108)} * 500)::int
-                     WHEN '182' THEN 50 + floor({u(k, 108)} * 350)::int END,
+           {_service_terms(k)},
            '', NULL, planner_id,
            {_local("entered_on", "'08:00'")} + {u(k, 109)} * interval '9 hours',
            entered_on - started_on > 10,
@@ -624,17 +752,18 @@ def _services_sql() -> str:
                                      THEN 11 + floor({u(k, 113)} * 10)::int
                                      ELSE floor({u(k, 113)} * 4)::int END, {A}) AS closed_on
         FROM (
-            SELECT x.*, a.id AS activity_id, a.same_day,
-                   CASE WHEN a.same_day THEN NULL ELSE x.started_on + x.duration END
+            SELECT x.*,
+                   CASE WHEN x.same_day THEN NULL ELSE x.started_on + x.duration END
                        AS planned_end_on,
-                   CASE WHEN a.same_day THEN x.started_on
+                   CASE WHEN x.same_day THEN x.started_on
                         WHEN x.status IN ('exited', 'follow_up')
                             THEN least(x.started_on + x.duration, x.w_end)
                         WHEN x.started_on + x.duration > {A} THEN NULL
                         WHEN {u(k, 104)} < 0.08 THEN NULL
                         ELSE x.started_on + x.duration END AS ended_on
             FROM (
-                SELECT %(s0)s + row_number() OVER (ORDER BY started_on, customer_id, k) AS id, *
+                SELECT %(s0)s + row_number() OVER (ORDER BY started_on, customer_id, k) AS id,
+                       z.*, a.id AS activity_id, a.same_day
                 FROM (
                     SELECT c.id AS customer_id, k, rkey, c.planner_id, c.status, c.w_end,
                            30 + floor({u("rkey", 103)} * 150)::int AS duration,
@@ -662,12 +791,29 @@ def _services_sql() -> str:
                     CROSS JOIN LATERAL generate_series(1, c.n_services) k
                     CROSS JOIN LATERAL (SELECT c.i::bigint * 4096 + k AS rkey) keys
                 ) z
+                JOIN services_activity a ON a.code = z.code
             ) x
-            JOIN services_activity a ON a.code = x.code
         ) y
     ) w
-    ORDER BY id
+    -- The order of the ids, which the window has sorted by already: one sort, not two.
+    ORDER BY started_on, customer_id, k
     """
+
+
+def _service_terms(k: str) -> str:
+    """SQL for a service's provider, provider name, weekly hours and dollar value, from
+    its activity's `code` and the row key `k` (salts 106-108)."""
+    return f"""
+           CASE WHEN code IN ('300', '301', '180', '181', '182') THEN 'outside' ELSE 'office' END,
+           CASE WHEN code IN ('300', '301', '180', '181', '182')
+                THEN {pick("providers", u(k, 106))} ELSE '' END,
+           CASE code WHEN '300' THEN 10 + floor({u(k, 107)} * 25)::int
+                     WHEN '301' THEN 40 END,
+           CASE code WHEN '300' THEN 500 + floor({u(k, 108)} * 4500)::int
+                     WHEN '301' THEN 2000 + floor({u(k, 108)} * 6000)::int
+                     WHEN '181' THEN 20 + floor({u(k, 108)} * 130)::int
+                     WHEN '180' THEN 100 + floor({u(k, 108)} * 500)::int
+                     WHEN '182' THEN 50 + floor({u(k, 108)} * 350)::int END"""
 
 
 def _notes_sql() -> str:
@@ -732,7 +878,7 @@ def _notes_sql() -> str:
             ) z
         ) x
     ) w
-    ORDER BY id
+    ORDER BY contact_date, customer_id, k  -- the ids' order, as the window sorted them
     """
 
 
@@ -871,4 +1017,220 @@ def _steps_sql() -> str:
         WHEN x.youth THEN (%(youth_step_codes)s::text[])[x.n]
         ELSE (%(adult_step_codes)s::text[])[x.n] END
     ORDER BY 1
+    """
+
+
+# --- A normal working day after the generation ----------------------------------------
+
+DAY_SHARE = 0.025  # of the open customers are seen on a working day
+DAY_NEW_SHARE = 0.001  # of the customers, in new applicants a day
+# What a customer seen that day gets (a customer in follow-up only ever gets a note).
+DAY_EDITS = [("note", 0.60), ("start", 0.25), ("close", 0.15)]
+DAY_EPOCH = datetime.date(2000, 1, 1)
+
+
+def simulate_day(
+    *,
+    day: datetime.date,
+    seed: int,
+    share: float = DAY_SHARE,
+    new_share: float = DAY_NEW_SHARE,
+) -> dict[str, int]:
+    """A normal working day on `day`, after the day the data was generated for, in bulk
+    SQL: `share` of the open customers are seen and get a case note (two in three of
+    them two-way), start a service or finish their oldest open one; `new_share` of the
+    caseload's size registers as new applicants, each with an initial note. The same day
+    and seed give the same edits.
+
+    Every customer changed is marked dirty on its compliance clock, as a save marks it;
+    the new applicants have no clock yet. Returns the counts of what changed."""
+    params = {
+        **_vocabulary(),
+        "seed": int(seed),
+        "as_of": day,
+        "day_no": (day - DAY_EPOCH).days,
+        "share": share,
+        "open": OPEN_STATUSES,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), min(id), max(id) FROM customers_customer")
+        customers, first_id, last_id = cursor.fetchone()
+        params |= {
+            "new": round(customers * new_share),
+            "first_id": first_id or 0,
+            "last_id": last_id or 0,
+        }
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.day_edit, pg_temp.bench_c")
+        cursor.execute(_day_pick_sql(), params)
+        cursor.execute(_day_new_customers_sql(), params)
+        cursor.execute(_customers_sql("c.i"), params)
+        new = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO day_edit (customer_id, planner_id, status, youth, kind, key)
+            SELECT id, planner_id, status, program = 'youth', 'new', i FROM bench_c
+            """
+        )
+        cursor.execute(_day_notes_sql(), params)
+        notes = cursor.rowcount
+        cursor.execute(_day_services_sql(), params)
+        started = cursor.rowcount
+        cursor.execute(_day_close_sql(), params)
+        closed = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            UPDATE compliance_customerclock SET dirty = true
+            WHERE customer_id IN (SELECT customer_id FROM day_edit WHERE kind <> 'close')
+               OR customer_id = ANY(%s)
+            """,
+            [closed],
+        )
+        cursor.execute("SELECT count(*) FROM day_edit WHERE kind <> 'close'")
+        changed = cursor.fetchone()[0] + len(closed)
+        cursor.execute("DROP TABLE pg_temp.day_edit, pg_temp.bench_c")
+    return {
+        "customers": changed,
+        "new_customers": new,
+        "notes": notes,
+        "services_started": started,
+        "services_closed": len(closed),
+    }
+
+
+def undo_days(*, as_of: datetime.date) -> None:
+    """Take back what was entered after `as_of`, the day the data was generated for:
+    the simulated days' notes, services and applicants, and their closing of services.
+    (The generator enters nothing after the end of that day.) The triggers are off as in
+    the load, foreign-key checks included: empty the alert tables first, as the bench does."""
+    cutoff = {"cutoff": as_of + datetime.timedelta(days=1), "tz": TIME_ZONE}
+    after = _local("%(cutoff)s::date", "'00:00'")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Case notes are immutable to the application: its trigger is off, like the history's.
+        restore_triggers = _disable_triggers(cursor)
+        cursor.execute(f"DELETE FROM casenotes_casenote WHERE entered_at >= {after}", cutoff)
+        cursor.execute(f"DELETE FROM services_servicerecord WHERE entered_at >= {after}", cutoff)
+        cursor.execute(
+            f"""
+            UPDATE services_servicerecord
+            SET ended_on = NULL, completion_status = '', closed_by_id = NULL, closed_at = NULL,
+                closed_late = false
+            WHERE closed_at >= {after}
+            """,
+            cutoff,
+        )
+        cursor.execute(f"DELETE FROM customers_customer WHERE created_at >= {after}", cutoff)
+        restore_triggers()
+
+
+def _day_pick_sql() -> str:
+    """The customers seen on the day, and what each gets (salts 700-709)."""
+    key = "k.key"
+    return f"""
+    CREATE TEMP TABLE day_edit AS
+    SELECT c.id AS customer_id, c.career_planner_id AS planner_id, c.status,
+           'youth' = ANY(c.programs) AS youth,
+           CASE WHEN c.status = 'follow_up' THEN 'note'
+                ELSE {_mix(u(key, 701), DAY_EDITS)} END AS kind,
+           {key} AS key
+    FROM customers_customer c
+    CROSS JOIN LATERAL (SELECT c.id::bigint * 65536 + %(day_no)s AS key) k
+    WHERE c.status = ANY(%(open)s) AND {u(key, 700)} < %(share)s
+    """
+
+
+def _day_new_customers_sql() -> str:
+    """The day's applicants, in the shape `_customers_sql` reads: each goes to the office
+    and planner of an existing customer drawn at random (salts 710-719)."""
+    key = "%(day_no)s::bigint * 1000000 + j"
+    return f"""
+    CREATE TEMP TABLE bench_c AS
+    SELECT {key} AS i, nextval(pg_get_serial_sequence('customers_customer', 'id')) AS id,
+           s.office_id, s.career_planner_id AS planner_id, 'applicant'::text AS status,
+           CASE WHEN {u(key, 710)} < 0.15 THEN 'youth' ELSE 'adult' END AS program,
+           %(as_of)s::date AS application_date, NULL::date AS eligibility_date,
+           %(as_of)s::date AS w_end, NULL::date AS exit_date
+    FROM generate_series(1, %(new)s) j
+    CROSS JOIN LATERAL (
+        SELECT office_id, career_planner_id FROM customers_customer
+        WHERE id >= %(first_id)s + floor({u(key, 711)} * (%(last_id)s - %(first_id)s + 1))
+        ORDER BY id LIMIT 1
+    ) s
+    ORDER BY j
+    """
+
+
+def _day_notes_sql() -> str:
+    k = "key"  # salts 720-729
+    entered = f"{_local(A, chr(39) + '09:00' + chr(39))} + {u(k, 721)} * interval '8 hours'"
+    return f"""
+    INSERT INTO casenotes_casenote (
+        customer_id, contact_date, entered_at, entered_late, author_id, note_type,
+        subject, body, contact_method, two_way, service_id, addendum_to_id, legacy_id)
+    SELECT customer_id, {A}, {entered}, false, planner_id,
+           CASE WHEN kind = 'new' THEN 'initial'
+                WHEN status = 'follow_up' THEN 'follow_up' ELSE 'general' END,
+           CASE WHEN kind = 'new' THEN 'Introduction and program overview'
+                WHEN status = 'follow_up' THEN 'Follow-up contact'
+                ELSE {pick("subjects", u(k, 722))} END,
+           CASE WHEN two_way
+                THEN {pick("openings", u(k, 723))} || ' ' || {pick("closings", u(k, 724))}
+                ELSE {pick("attempts", u(k, 725))} END,
+           CASE WHEN two_way AND {u(k, 726)} < 0.4 THEN 'in_person' ELSE 'phone' END,
+           two_way, NULL, NULL, NULL
+    FROM (SELECT d.*, kind = 'new' OR {u(k, 720)} < 0.67 AS two_way FROM day_edit d) d
+    WHERE kind IN ('note', 'new')
+    ORDER BY customer_id
+    """
+
+
+def _day_services_sql() -> str:
+    k = "key"  # salts 730-739, and 106-108 for the terms
+    entered = f"{_local(A, chr(39) + '09:00' + chr(39))} + {u(k, 731)} * interval '8 hours'"
+    adult = _mix(u(k, 730), ADULT_MIX)
+    youth = _mix(u(k, 730), YOUTH_MIX)
+    return f"""
+    INSERT INTO services_servicerecord (
+        customer_id, activity_id, started_on, start_is_projected, planned_end_on, ended_on,
+        completion_status, provider, provider_name, weekly_hours, dollar_value, notes, goal_id,
+        entered_by_id, entered_at, entered_late, closed_by_id, closed_at, closed_late,
+        reopen_reason, legacy_id)
+    SELECT customer_id, activity_id, {A}, false,
+           CASE WHEN NOT same_day THEN {A} + 30 + floor({u(k, 732)} * 150)::int END,
+           CASE WHEN same_day THEN {A} END,
+           CASE WHEN same_day THEN 'successful' ELSE '' END,
+           {_service_terms(k)},
+           '', NULL, planner_id, entered_at, false,
+           CASE WHEN same_day THEN planner_id END,
+           CASE WHEN same_day THEN entered_at END,
+           false, '', NULL
+    FROM (
+        SELECT d.*, a.id AS activity_id, a.same_day
+        FROM (
+            SELECT d.*, {entered} AS entered_at,
+                   CASE WHEN status = 'applicant' THEN {pick("applicant_codes", u(k, 733))}
+                        WHEN youth THEN {youth} ELSE {adult} END AS code
+            FROM day_edit d
+            WHERE kind = 'start'
+        ) d
+        JOIN services_activity a ON a.code = d.code
+    ) d
+    ORDER BY customer_id
+    """
+
+
+def _day_close_sql() -> str:
+    """Each customer due a closing finishes its oldest open service; returns the customers."""
+    return f"""
+    UPDATE services_servicerecord s
+    SET ended_on = {A}, completion_status = 'successful', closed_by_id = o.planner_id,
+        closed_at = {_local(A, "'16:00'")}, closed_late = false
+    FROM (
+        SELECT DISTINCT ON (d.customer_id) r.id, d.planner_id
+        FROM day_edit d
+        JOIN services_servicerecord r ON r.customer_id = d.customer_id
+        WHERE d.kind = 'close' AND r.ended_on IS NULL AND r.started_on <= {A}
+        ORDER BY d.customer_id, r.started_on, r.id
+    ) o
+    WHERE s.id = o.id
+    RETURNING s.customer_id
     """

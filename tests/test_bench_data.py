@@ -70,7 +70,7 @@ def test_sizes(generated):
     assert _scalar("SELECT count(*) FROM plans_goal") >= plans
     assert _scalar("SELECT count(*) FROM plans_step") >= plans
     assert _scalar("SELECT count(*) FROM plans_planversion") == plans
-    staff = demo_data.OFFICES * demo_data.STAFF_PER_OFFICE
+    staff = demo_data.shape(CUSTOMERS).staff
     assert User.objects.filter(username__startswith="bench_").count() == staff
     assert User.objects.filter(username="bench_supervisor_1", supervised_offices__isnull=False)
     statuses = set(Customer.objects.values_list("status", flat=True))

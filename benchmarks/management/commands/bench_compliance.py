@@ -1,43 +1,54 @@
-"""`make bench`: the compliance engine and the dashboards on an area-sized caseload.
+"""`make bench` / `make bench-1m`: the compliance engine and the dashboards at the scale of
+an area (100,000 customers) or a state (1,000,000).
 
-Runs against its own database (CASEMGMT_DB_NAME=casemgmt_bench, set by the Makefile),
+Runs against its own database (CASEMGMT_DB_NAME, set by the Makefile: one per size),
 which it creates on the same server when missing, migrates and fills with
 `demo.generated.generate`. A database that already holds the requested generation
-(recorded in its table bench_meta) is reused as it is.
+(recorded in its table bench_meta) is reused, first put back as generated (no alerts,
+clocks or sessions; the engine's soft exits and the simulated days undone).
 
-Measures, in a transaction rolled back at the end so the data stays as generated:
-the full evaluation (`compliance.engine.evaluate`) twice, first on an empty alert table
-and then in the steady state, against the floor (one plain SQL query reading the same
-rows); then the planner and supervisor dashboards through the test client.
+Everything is committed, as in production, and timed on a clock moved to the data's day:
+the floor (one plain SQL pass over the rows the rules read); the full evaluation on an
+empty alert table, then in the steady state; the pages on committed data with fresh
+statistics; one customer's evaluation; a normal working day (`simulate_day`) and the
+incremental run of the next morning (`evaluate_due`), checked against a full evaluation
+of the same day, which must change nothing; case notes saved while a full evaluation
+runs, timed until their alert is resolved. Each size writes its own section of
+docs/performance.md.
 """
 
 import argparse
 import datetime
 import json
-import os
 import platform
-import statistics
 import time
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, connections, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
-from django.urls import NoReverseMatch, reverse
+from django.db import connection, connections
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 from psycopg import sql
 
-from benchmarks.report import percentile, write_section
+from benchmarks import compliance as bench
+from benchmarks.report import cpus, load_average, memory, percentile, size_label, write_section
 from casemgmt.clock import today
+from casemgmt.embedded_db import SERVER_SETTINGS
 from demo import generated as demo_data
 
-EVALUATION_TARGET_S = 60
-RATIO_TARGET = 3
-DASHBOARD_TARGET_MS = 300
+RATIO_TARGET = 1.5
+PAGE_TARGET_MS = 100
+INCREMENTAL_TARGET_S = 10
+SAVE_TARGET_MS = 200
+GENERATION_TARGET_S = 600  # at a million customers
+STATE_CUSTOMERS = 1_000_000  # the scale the incremental and generation targets are set for
 # The floor: one plain query reading what the rules read, fetched to the last row.
 FLOOR_SQL = """
 SELECT c.id, c.status, c.office_id, c.career_planner_id, c.application_date,
@@ -76,19 +87,17 @@ LEFT JOIN (
     GROUP BY g.plan_id
 ) g ON g.plan_id = p.id
 """
-FLOOR_RUNS = 5
+FLOOR_RUNS = 3  # after one that warms the cache
 # How the generation time is summarised in the docs: label, bench_meta.tables keys.
 GENERATION_PARTS = [
     ("customers", ["customers_customer"]),
     ("services", ["services_servicerecord"]),
     ("case notes", ["casenotes_casenote"]),
-    (
-        "plans with versions, goals and steps",
-        ["plans_plan", "plans_planversion", "plans_goal", "plans_step"],
-    ),
+    ("plans with versions, goals and steps", ["plans_plan", "plans_planversion", "plans_goal", "plans_step"]),
     ("indexes", ["indexes"]),
-    ("ANALYZE and VACUUM", ["analyze", "vacuum"]),
-]
+    ("ANALYZE", ["analyze"]),
+    ("VACUUM", ["vacuum"]),
+]  # fmt: skip
 COUNTED_TABLES = [
     ("customers", "customers_customer"),
     ("services", "services_servicerecord"),
@@ -97,26 +106,46 @@ COUNTED_TABLES = [
     ("goals", "plans_goal"),
     ("steps", "plans_step"),
     ("staff", "casemgmt_user"),
+    ("offices", "casemgmt_office"),
+    ("regions", "casemgmt_region"),
 ]
-# Tables the rolled-back runs leave dead rows in.
-VACUUMED_BEFORE_RUNS = [
-    "compliance_alert",
-    "customers_customer",
-    "customers_customerevent",
-    "django_session",
+# The settings the figures depend on, read from the server.
+REPORTED_SETTINGS = [
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "maintenance_work_mem",
+    "max_parallel_workers_per_gather",
+    "max_wal_size",
+    "random_page_cost",
+    "jit",
+    "autovacuum",
 ]
+# What the bench sets on each of its connections, from the settings recommended for a
+# server of this scale: those a session may set.
+SESSION_SETTINGS = ["work_mem", "effective_cache_size", "random_page_cost", "jit"]
+# The changes the engine and the simulated day make, vacuumed before the timings.
+CHANGED_TABLES = ["customers_customer", "services_servicerecord", "casenotes_casenote"]
 DJANGO_ONLY_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume_role"}
+# Bump when the generator's output changes, so that a reused database is generated again.
+GENERATOR_VERSION = 2
 
 
-class _Rollback(Exception):
-    """Raised at the end of the measurements to roll the alerts and sessions back."""
+@dataclass(frozen=True)
+class Evaluation:
+    label: str
+    seconds: float
+    counts: dict[str, int]
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} {value:,}" for name, value in self.counts.items())
 
 
 class Command(BaseCommand):
     help = (
-        "Generate an area-sized caseload in the benchmark database (CASEMGMT_DB_NAME), time "
-        "the full compliance evaluation against a plain-SQL floor and the dashboards, and "
-        "record the figures in docs/performance.md."
+        "Generate a caseload in the benchmark database (CASEMGMT_DB_NAME), time the compliance "
+        "evaluations, the incremental daily run and the dashboards on committed data, and "
+        "record the figures in docs/performance.md (a section per size)."
     )
     # The checks would connect before the benchmark database exists.
     requires_system_checks: list[str] = []
@@ -127,7 +156,13 @@ class Command(BaseCommand):
         parser.add_argument("--services-per-customer", type=float, default=20)
         parser.add_argument("--notes-per-customer", type=float, default=30)
         parser.add_argument(
-            "--runs", type=int, default=30, help="Timed requests per dashboard (default 30)."
+            "--runs", type=int, default=30, help="Timed requests per page (default 30)."
+        )
+        parser.add_argument(
+            "--saves",
+            type=int,
+            default=10,
+            help="Case notes saved while a full evaluation runs (default 10).",
         )
         parser.add_argument(
             "--reuse",
@@ -140,16 +175,16 @@ class Command(BaseCommand):
             "--docs",
             type=Path,
             default=Path(settings.BASE_DIR) / "docs" / "performance.md",
-            help="The file whose bench:compliance section is rewritten.",
+            help="The file whose bench:compliance-<size> section is rewritten.",
         )
         parser.add_argument(
             "--no-docs", action="store_true", help="Print the figures only; change no file."
         )
 
     def handle(self, *args: object, **options: object) -> None:
-        customers, seed, runs = options["customers"], options["seed"], options["runs"]
-        if customers < 1 or runs < 1:
-            raise CommandError("--customers and --runs must be at least 1.")
+        customers, runs, saves = options["customers"], options["runs"], options["saves"]
+        if customers < 1 or runs < 1 or saves < 1:
+            raise CommandError("--customers, --runs and --saves must be at least 1.")
         name = str(settings.DATABASES["default"]["NAME"])
         if "bench" not in name:
             raise CommandError(
@@ -158,61 +193,180 @@ class Command(BaseCommand):
             )
         wanted = {
             "customers": customers,
-            "seed": seed,
+            "seed": options["seed"],
             "services_per_customer": float(options["services_per_customer"]),
             "notes_per_customer": float(options["notes_per_customer"]),
+            "generator": GENERATOR_VERSION,
         }
-        load = os.getloadavg()[0]
-        self.stdout.write(f"Load average at the start: {load:.1f} on {_cpus()} CPU(s).")
-        meta = self._prepare(name, wanted, reuse=bool(options["reuse"]))
-        as_of = meta["as_of"]
-        counts = self._counts()
-        self.stdout.write(
-            "Data: " + ", ".join(f"{counts[label]:,} {label}" for label, _t in COUNTED_TABLES)
-        )
-        floor = self._floor(as_of)
-        self.stdout.write(
-            f"Floor (one plain SQL query over the same rows, best of {FLOOR_RUNS}): "
-            f"{floor['seconds']:.2f} s for {floor['rows']:,} rows"
-        )
+        load_at_start = load_average()
+        self._say(f"Load average at the start: {load_at_start} on {cpus()} CPU(s).")
+        connection_created.connect(_session_settings, dispatch_uid="bench-session-settings")
         try:
-            from compliance.engine import evaluate
-        except ImportError as exc:
-            raise CommandError(
-                f"compliance.engine cannot be imported yet ({exc}). The data and the floor "
-                "are ready; the evaluation and the dashboards need the engine."
-            ) from exc
+            figures = self._measure(
+                name, wanted, runs=runs, saves=saves, reuse=bool(options["reuse"])
+            )
+        finally:
+            connection_created.disconnect(dispatch_uid="bench-session-settings")
+        figures["load"] = (load_at_start, load_average())
+        self._say(f"Load average at the end: {figures['load'][1]}.")
+        verdicts = _verdicts(figures)
+        for line in verdicts:
+            self._say(line)
+        if not options["no_docs"]:
+            docs: Path = options["docs"]
+            marker = f"compliance-{size_label(customers)}"
+            write_section(docs, marker, _section(figures, verdicts, name=name, runs=runs))
+            self.stdout.write(self.style.SUCCESS(f"Wrote the figures to {docs} ({marker})."))
+        check = figures.get("check")
+        if check and not check["passed"]:
+            raise CommandError("The check failed: the incremental run left another state.")
 
-        with connection.cursor() as cursor:
-            # Earlier runs rolled back: start from an empty alert table without dead rows.
-            cursor.execute("TRUNCATE compliance_alert")
-            cursor.execute("VACUUM (ANALYZE) " + ", ".join(VACUUMED_BEFORE_RUNS))
-        figures: dict[str, object] = {}
-        try:
-            with transaction.atomic():
-                figures["evaluations"] = self._evaluate(evaluate, as_of)
-                figures["one_customer"] = self._one_customer(evaluate, as_of, runs)
-                figures["dashboards"] = self._dashboards(runs)
-                raise _Rollback
-        except _Rollback:
-            pass
-        verdicts = self._verdicts(figures, floor)
-        for line in verdicts["lines"]:
-            self.stdout.write(line)
-        if options["no_docs"]:
-            return
-        docs: Path = options["docs"]
-        section = self._section(
-            meta=meta,
-            counts=counts,
-            floor=floor,
-            figures=figures,
-            verdicts=verdicts,
-            runs=runs,
-            load=load,
+    def _say(self, message: str) -> None:
+        self.stdout.write(message)
+        self.stdout.flush()
+
+    # --- The measurements ---------------------------------------------------------
+
+    def _measure(
+        self, name: str, wanted: dict[str, object], *, runs: int, saves: int, reuse: bool
+    ) -> dict[str, object]:
+        meta = self._prepare(name, wanted, reuse=reuse)
+        as_of: datetime.date = meta["as_of"]
+        next_day = as_of + datetime.timedelta(days=1)
+        self._say("Putting the database back as generated.")
+        emptied = bench.reset(as_of=as_of)
+        bench.vacuum_analyze(CHANGED_TABLES + emptied)
+        figures: dict[str, object] = {
+            "meta": meta,
+            "counts": self._counts(),
+            "server": self._server(),
+        }
+        self._say(
+            "Data: "
+            + ", ".join(f"{figures['counts'][label]:,} {label}" for label, _t in COUNTED_TABLES)
         )
-        write_section(docs, "compliance", section)
-        self.stdout.write(self.style.SUCCESS(f"Wrote the figures to {docs}."))
+        figures["floor"] = self._floor(as_of)
+        from compliance import engine
+
+        evaluate_due = getattr(engine, "evaluate_due", None)
+        with _day(as_of):
+            figures["evaluations"] = [
+                self._evaluate("first run (empty alert table)", engine.evaluate, as_of),
+                self._evaluate("second run (steady state)", engine.evaluate, as_of),
+            ]
+            bench.vacuum_analyze(["compliance_alert", "compliance_customerclock", *CHANGED_TABLES])
+            figures["one_customer"] = self._one_customer(engine.evaluate, as_of, runs)
+            figures["pages"] = bench.time_pages(runs, self._say)
+        with _day(next_day):
+            day = demo_data.simulate_day(day=next_day, seed=int(meta["seed"]))
+            self._say(
+                "A normal day: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in day.items())
+            )
+            figures["day"] = day
+            if evaluate_due is None:
+                self._say("compliance.engine.evaluate_due is not there yet: no incremental run.")
+            else:
+                figures["incremental"] = self._evaluate(
+                    "incremental run of the next day", evaluate_due, next_day
+                )
+                bench.snapshot()
+                full = self._evaluate("full run of the same day", engine.evaluate, next_day)
+                differences = bench.differences_from_snapshot()
+                changed = {k: full.counts.get(k, 0) for k in ("opened", "resolved", "exited")}
+                figures["check"] = {
+                    "full": full,
+                    "differences": differences,
+                    "passed": not any(changed.values()) and not any(differences.values()),
+                }
+                self._say(
+                    f"Check: the full run changed {differences['alerts']:,} open alerts and "
+                    f"{differences['customers']:,} customers after the incremental run: "
+                    + ("passed" if figures["check"]["passed"] else "FAILED")
+                )
+            previous = figures["evaluations"][-1].seconds
+            saved = bench.saves_during_full_run(
+                evaluate=engine.evaluate, day=next_day, saves=saves, timeout=10 * previous + 30
+            )
+            figures["saves"] = saved
+            if saved.milliseconds:
+                self._say(
+                    f"A note saved during a full run ({len(saved.milliseconds)} saves), until its "
+                    f"alert is resolved: p50 {percentile(saved.milliseconds, 0.5):.0f} ms, "
+                    f"p95 {percentile(saved.milliseconds, 0.95):.0f} ms; reopened by the full run "
+                    f"{saved.reopened}, not resolved {saved.not_resolved}"
+                )
+        return figures
+
+    def _evaluate(self, label: str, run: Callable[..., object], as_of: datetime.date) -> Evaluation:
+        started = time.perf_counter()
+        result = run(as_of=as_of)
+        seconds = time.perf_counter() - started
+        counts = {
+            name: getattr(result, name)
+            for name in ("evaluated", "opened", "kept", "resolved", "exited")
+            if getattr(result, name, None) is not None
+        }
+        evaluation = Evaluation(label=label, seconds=seconds, counts=counts)
+        self._say(f"Evaluation, {label}: {seconds:.1f} s ({evaluation.describe()})")
+        return evaluation
+
+    def _floor(self, as_of: datetime.date) -> dict[str, float]:
+        timings, rows = [], 0
+        with connection.cursor() as cursor:
+            for _ in range(FLOOR_RUNS + 1):  # the first run warms the cache
+                started = time.perf_counter()
+                cursor.execute(FLOOR_SQL, {"as_of": as_of})
+                rows = len(cursor.fetchall())
+                timings.append(time.perf_counter() - started)
+        floor = {"seconds": min(timings[1:]), "rows": rows}
+        self._say(
+            f"Floor (one plain SQL query over the same rows, best of {FLOOR_RUNS}): "
+            f"{floor['seconds']:.2f} s for {rows:,} rows"
+        )
+        return floor
+
+    def _one_customer(
+        self, evaluate: Callable[..., object], as_of: datetime.date, runs: int
+    ) -> dict[str, float]:
+        """What a save costs on top: one customer's evaluation, as a request runs it after
+        its transaction commits (participants spread over the data, in a fixed order)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM customers_customer WHERE status = 'participant' "
+                "ORDER BY md5(id::text) LIMIT %s",
+                [runs + 1],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        timings = []
+        for customer_id in ids:
+            started = time.perf_counter()
+            evaluate(as_of=as_of, customer_ids=[customer_id])
+            timings.append((time.perf_counter() - started) * 1000)
+        timings = timings[1:]  # the first one warms the plan cache
+        figures = {"p50": percentile(timings, 0.5), "p95": percentile(timings, 0.95)}
+        self._say(
+            f"One customer's evaluation ({len(timings)} customers): "
+            f"p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms"
+        )
+        return figures
+
+    def _counts(self) -> dict[str, int]:
+        counts = {}
+        with connection.cursor() as cursor:
+            for label, table in COUNTED_TABLES:
+                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
+                counts[label] = cursor.fetchone()[0]
+        return counts
+
+    def _server(self) -> dict[str, str]:
+        """The server's version and settings, as a connection without the bench's own has them."""
+        with self._admin_connection() as admin:
+            server = {"version": admin.execute("SHOW server_version").fetchone()[0]}
+            for setting in REPORTED_SETTINGS:
+                server[setting] = admin.execute("SELECT current_setting(%s)", [setting]).fetchone()[
+                    0
+                ]
+        return server
 
     # --- The database -----------------------------------------------------------------
 
@@ -250,26 +404,26 @@ class Command(BaseCommand):
     def _prepare(self, name: str, wanted: dict[str, object], *, reuse: bool) -> dict[str, object]:
         """Make sure the database holds the wanted generation; return its bench_meta row."""
         if not self._database_exists(name):
-            self.stdout.write(f"Creating the database {name}.")
+            self._say(f"Creating the database {name}.")
             self._recreate_database(name, drop=False)
         else:
             meta = self._meta()
-            if reuse and meta and all(meta[k] == v for k, v in wanted.items()):
-                self.stdout.write(
+            if reuse and meta and all(meta.get(k) == v for k, v in wanted.items()):
+                self._say(
                     f"Reusing {name}: {meta['customers']:,} customers, seed {meta['seed']}, "
-                    f"generated on {timezone.localtime(meta['generated_at']):%Y-%m-%d} as of {meta['as_of']} "
-                    "(--no-reuse generates again)."
+                    f"generated on {timezone.localtime(meta['generated_at']):%Y-%m-%d} as of "
+                    f"{meta['as_of']} (--no-reuse generates again)."
                 )
                 # New migrations since the generation: the code must find its schema.
                 call_command("migrate", interactive=False, verbosity=0)
                 return meta
-            self.stdout.write(f"Dropping and creating the database {name} for a new generation.")
+            self._say(f"Dropping and creating the database {name} for a new generation.")
             self._recreate_database(name, drop=True)
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"Migrated in {time.perf_counter() - started:.1f} s.")
+        self._say(f"Migrated in {time.perf_counter() - started:.1f} s.")
         as_of = today()
-        self.stdout.write(
+        self._say(
             f"Generating {wanted['customers']:,} customers (seed {wanted['seed']}, as of {as_of}):"
         )
         started = time.perf_counter()
@@ -279,39 +433,33 @@ class Command(BaseCommand):
             services_per_customer=float(wanted["services_per_customer"]),
             notes_per_customer=float(wanted["notes_per_customer"]),
             as_of=as_of,
-            log=self._progress,
+            log=self._say,
         )
         generated = time.perf_counter() - started
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            # Sets the visibility map and hint bits, as autovacuum would have long since.
-            cursor.execute("VACUUM (ANALYZE) " + ", ".join(demo_data.TABLES))
+            # Sets the visibility map and hint bits, as autovacuum would have long since
+            # (generate has analyzed the tables).
+            cursor.execute("VACUUM " + ", ".join(demo_data.TABLES))
         vacuumed = time.perf_counter() - started
-        self._progress(f"  {'VACUUM (ANALYZE)':<32} {'':>10}       {vacuumed:7.1f} s")
-        self.stdout.write(f"Generated in {generated + vacuumed:.1f} s.")
+        self._say(f"  {'VACUUM':<32} {'':>10}       {vacuumed:7.1f} s")
+        self._say(f"Generated in {generated + vacuumed:.1f} s.")
         with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE bench_meta (meta jsonb NOT NULL)")
             cursor.execute(
-                """
-                CREATE TABLE bench_meta (
-                    customers integer NOT NULL, seed integer NOT NULL,
-                    services_per_customer float8 NOT NULL, notes_per_customer float8 NOT NULL,
-                    as_of date NOT NULL, generated_at timestamptz NOT NULL,
-                    seconds float8 NOT NULL, tables jsonb NOT NULL)
-                """
-            )
-            cursor.execute(
-                "INSERT INTO bench_meta VALUES (%s, %s, %s, %s, %s, now(), %s, %s)",
+                "INSERT INTO bench_meta VALUES (%s)",
                 [
-                    wanted["customers"],
-                    wanted["seed"],
-                    wanted["services_per_customer"],
-                    wanted["notes_per_customer"],
-                    as_of,
-                    generated + vacuumed,
                     json.dumps(
-                        {table: [rows, round(s, 2)] for table, (rows, s) in report.items()}
-                        | {"vacuum": [0, round(vacuumed, 2)]}
-                    ),
+                        wanted
+                        | {
+                            "as_of": as_of.isoformat(),
+                            "generated_at": timezone.now().isoformat(),
+                            "seconds": round(generated + vacuumed, 1),
+                            "tables": {t: [rows, round(s, 2)] for t, (rows, s) in report.items()}
+                            | {"vacuum": [0, round(vacuumed, 2)]},
+                            "load": load_average(),
+                        }
+                    )
                 ],
             )
         meta = self._meta()
@@ -320,297 +468,219 @@ class Command(BaseCommand):
 
     def _meta(self) -> dict[str, object] | None:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass('bench_meta') IS NOT NULL")
+            cursor.execute(
+                "SELECT to_regclass('bench_meta') IS NOT NULL AND EXISTS ("
+                "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('bench_meta') "
+                "AND attname = 'meta')"
+            )
             if not cursor.fetchone()[0]:
                 return None
-            cursor.execute(
-                "SELECT customers, seed, services_per_customer, notes_per_customer, as_of, "
-                "generated_at, seconds, tables FROM bench_meta"
-            )
+            cursor.execute("SELECT meta FROM bench_meta")
             row = cursor.fetchone()
-            if row is None:
-                return None
-            names = [c.name for c in cursor.description]
-        meta = dict(zip(names, row, strict=True))
-        if isinstance(meta["tables"], str):
-            meta["tables"] = json.loads(meta["tables"])
+        if row is None:
+            return None
+        meta = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+        meta["as_of"] = datetime.date.fromisoformat(meta["as_of"])
+        meta["generated_at"] = datetime.datetime.fromisoformat(meta["generated_at"])
         return meta
 
-    def _progress(self, message: str) -> None:
-        self.stdout.write(message)
-        self.stdout.flush()
 
-    def _counts(self) -> dict[str, int]:
-        counts = {}
-        with connection.cursor() as cursor:
-            for label, table in COUNTED_TABLES:
-                cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed names
-                counts[label] = cursor.fetchone()[0]
-        return counts
+def _session_settings(sender: object, connection: object, **kwargs: object) -> None:
+    """Give each of the bench's connections the recommended settings a session may set."""
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        for name in SESSION_SETTINGS:
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, SERVER_SETTINGS[name]])
 
-    # --- The measurements -------------------------------------------------------------
 
-    def _floor(self, as_of: datetime.date) -> dict[str, float]:
-        timings, rows = [], 0
-        with connection.cursor() as cursor:
-            for _ in range(FLOOR_RUNS + 1):  # the first run warms the cache
-                started = time.perf_counter()
-                cursor.execute(FLOOR_SQL, {"as_of": as_of})
-                rows = len(cursor.fetchall())
-                timings.append(time.perf_counter() - started)
-        return {"seconds": min(timings[1:]), "rows": rows}
+class _day:
+    """The clock at noon of `day` in the offices' zone (ticking), for every thread."""
 
-    def _evaluate(self, evaluate, as_of: datetime.date) -> list[dict[str, object]]:  # noqa: ANN001
-        results = []
-        for label in ("first run (empty alert table)", "second run (steady state)"):
-            started = time.perf_counter()
-            result = evaluate(as_of=as_of)
-            seconds = time.perf_counter() - started
-            counts = {
-                name: getattr(result, name, None)
-                for name in ("opened", "kept", "resolved", "exited")
-            }
-            self.stdout.write(
-                f"Evaluation, {label}: {seconds:.1f} s ("
-                + ", ".join(f"{k} {v:,}" for k, v in counts.items() if v is not None)
-                + ")"
-            )
-            results.append({"label": label, "seconds": seconds, **counts})
-        return results
-
-    def _one_customer(self, evaluate, as_of: datetime.date, runs: int) -> dict[str, float]:  # noqa: ANN001
-        """What a save costs on top: one customer's evaluation, as a request runs it after
-        its transaction commits (participants spread over the data, in a fixed order)."""
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM customers_customer WHERE status = 'participant' "
-                "ORDER BY md5(id::text) LIMIT %s",
-                [runs + 1],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        timings = []
-        for customer_id in ids:
-            started = time.perf_counter()
-            evaluate(as_of=as_of, customer_ids=[customer_id])
-            timings.append((time.perf_counter() - started) * 1000)
-        timings = timings[1:]  # the first one warms the plan cache
-        figures = {"p50": percentile(timings, 0.5), "p95": percentile(timings, 0.95)}
-        self.stdout.write(
-            f"One customer's evaluation ({len(timings)} customers): "
-            f"p50 {figures['p50']:.0f} ms, p95 {figures['p95']:.0f} ms"
+    def __init__(self, day: datetime.date) -> None:
+        noon = datetime.datetime.combine(
+            day, datetime.time(12), tzinfo=zoneinfo.ZoneInfo(demo_data.TIME_ZONE)
         )
-        return figures
+        self.traveller = time_machine.travel(noon, tick=True)
 
-    def _dashboards(self, runs: int) -> dict[str, object]:
-        from casemgmt.models import User
+    def __enter__(self) -> None:
+        self.traveller.start()
 
-        try:
-            urls = {
-                "planner": reverse("compliance:planner"),
-                "supervisor": reverse("compliance:supervisor"),
-            }
-        except NoReverseMatch as exc:
-            message = f"The dashboards are not there yet ({exc}); skipped."
-            self.stdout.write(self.style.WARNING(message))
-            return {"skipped": message}
-        office = User.objects.get(username="bench_supervisor_1").offices.get()
-        people = [
-            ("planner", "bench_planner_1", "Career planner, typical caseload"),
-            (
-                "planner",
-                f"bench_planner_{demo_data.PLANNERS_PER_OFFICE}",
-                "Career planner, small caseload",
-            ),
-            ("supervisor", "bench_supervisor_1", f"Supervisor of {office.name}"),
-        ]
-        rows = []
-        hosts = [*settings.ALLOWED_HOSTS, "testserver"]
-        with override_settings(ALLOWED_HOSTS=hosts):
-            for kind, username, label in people:
-                user = User.objects.get(username=username)
-                scope = (
-                    user.caseload.exclude(status__in=["exited", "closed"]).count()
-                    if kind == "planner"
-                    else office.customers.exclude(status__in=["exited", "closed"]).count()
-                )
-                client = Client()
-                client.force_login(user)
-                url = urls[kind]
-                response = client.get(url, secure=True)  # warm-up
-                if response.status_code != 200:
-                    raise CommandError(f"GET {url} as {username} answered {response.status_code}.")
-                timings = []
-                for _ in range(runs):
-                    started = time.perf_counter()
-                    client.get(url, secure=True)
-                    timings.append((time.perf_counter() - started) * 1000)
-                with CaptureQueriesContext(connection) as queries:
-                    client.get(url, secure=True)
-                row = {
-                    "label": label,
-                    "url": url,
-                    "customers": scope,
-                    "p50": statistics.median(timings),
-                    "p95": percentile(timings, 0.95),
-                    "queries": len(queries),
-                }
-                self.stdout.write(
-                    f"{label} ({scope:,} open customers), GET {url}: p50 {row['p50']:.0f} ms, "
-                    f"p95 {row['p95']:.0f} ms, {row['queries']} queries"
-                )
-                rows.append(row)
-        return {"rows": rows}
+    def __exit__(self, *exc: object) -> None:
+        self.traveller.stop()
 
-    def _verdicts(self, figures: dict[str, object], floor: dict[str, float]) -> dict[str, object]:
-        evaluations = figures["evaluations"]
-        slowest = max(e["seconds"] for e in evaluations)
-        ratio = slowest / floor["seconds"] if floor["seconds"] else float("inf")
-        evaluation_met = slowest < EVALUATION_TARGET_S and ratio <= RATIO_TARGET
-        lines = [
-            f"Evaluation: slowest run {slowest:.1f} s, {ratio:.1f}x the floor "
-            f"(targets < {EVALUATION_TARGET_S} s and within {RATIO_TARGET}x): "
-            + ("met" if evaluation_met else "NOT met")
-        ]
-        dashboards = figures["dashboards"]
-        dashboard_met: bool | None = None
-        constant: bool | None = None
-        if "rows" in dashboards:
-            rows = dashboards["rows"]
-            p95 = max(r["p95"] for r in rows)
-            planners = [r for r in rows if r["label"].startswith("Career planner")]
-            constant = len({r["queries"] for r in planners}) == 1
-            dashboard_met = p95 < DASHBOARD_TARGET_MS and constant
-            lines.append(
-                f"Dashboards: slowest p95 {p95:.0f} ms (target < {DASHBOARD_TARGET_MS} ms), "
-                "planner query count "
-                + ("the same for both caseloads" if constant else "grows with the caseload")
-                + ": "
-                + ("met" if dashboard_met else "NOT met")
-            )
-        return {
-            "lines": lines,
-            "ratio": ratio,
-            "evaluation_met": evaluation_met,
-            "dashboard_met": dashboard_met,
-            "constant": constant,
-        }
 
-    # --- The docs section ---------------------------------------------------------------
+# --- Verdicts and the docs section ------------------------------------------------------
 
-    def _section(
-        self,
-        *,
-        meta: dict[str, object],
-        counts: dict[str, int],
-        floor: dict[str, float],
-        figures: dict[str, object],
-        verdicts: dict[str, object],
-        runs: int,
-        load: float,
-    ) -> str:
-        cpus = _cpus()
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            pg_version = cursor.fetchone()[0]
-        options = [
-            f"--customers {meta['customers']}" if meta["customers"] != 100_000 else "",
-            f"--seed {meta['seed']}" if meta["seed"] != 42 else "",
-            f"--runs {runs}" if runs != 30 else "",
-        ]
-        command = " ".join(
-            ["CASEMGMT_DB_NAME=casemgmt_bench python manage.py bench_compliance"]
-            + [option for option in options if option]
+
+def _verdicts(figures: dict[str, object]) -> list[str]:
+    lines = []
+    floor = figures["floor"]["seconds"]
+    steady = figures["evaluations"][-1]
+    ratio = steady.seconds / floor if floor else float("inf")
+    figures["ratio"] = ratio
+    lines.append(
+        f"Full evaluation, steady state: {steady.seconds:.1f} s, {ratio:.1f}x the floor "
+        f"(target {RATIO_TARGET}x): " + _met(ratio <= RATIO_TARGET)
+    )
+    state_scale = figures["meta"]["customers"] >= STATE_CUSTOMERS
+    incremental = figures.get("incremental")
+    if incremental:
+        lines.append(
+            f"Incremental run of a normal day: {incremental.seconds:.1f} s "
+            f"(target < {INCREMENTAL_TARGET_S} s at a million customers)"
+            + (f": {_met(incremental.seconds < INCREMENTAL_TARGET_S)}" if state_scale else "")
         )
-        evaluations = figures["evaluations"]
-        tables = meta["tables"]
-        generation = ", ".join(
-            f"{label} {sum(tables.get(t, [0, 0])[1] for t in names):.0f} s"
-            for label, names in GENERATION_PARTS
+    generation = figures["meta"]["seconds"]
+    lines.append(
+        f"Generation: {generation:.0f} s (target < {GENERATION_TARGET_S // 60} minutes at a "
+        "million customers)"
+        + (f": {_met(generation < GENERATION_TARGET_S)}" if state_scale else "")
+    )
+    check = figures.get("check")
+    if check:
+        lines.append(
+            "Check (a full run after the incremental one changes nothing): "
+            + ("passed" if check["passed"] else "FAILED")
         )
-        lines = [
-            "## Compliance evaluation and dashboards",
-            "",
-            "`compliance.engine.evaluate` over every customer of an invented workforce area, and the",
-            "planner and supervisor dashboards, on data from `demo.generated.generate` (set-based",
-            "SQL, repeatable from the seed) in a database of its own (`casemgmt_bench`). The evaluation",
-            "runs twice: first on an empty alert table (it opens every alert), then again (the steady",
-            "state). The floor is one plain SQL query that reads the same rows (customers, services",
-            "with their activities, case notes, plans, goals and steps), grouped per customer and",
-            f"fetched to the last row, best of {FLOOR_RUNS} warm runs; the ratio is the slower evaluation",
-            "over the floor. Dashboards: one warm-up request, then the timed runs through the test",
-            "client (p95 is the nearest rank), and the number of SQL queries of one request. Alerts,",
-            "sessions and any other change are rolled back at the end.",
-            "",
-            "| | |",
-            "|---|---|",
-            f"| Date | {today():%Y-%m-%d} (data as of {meta['as_of']}) |",
-            f"| Machine | {cpus} CPU(s) (nproc), {_memory()} RAM, PostgreSQL {pg_version}, "
-            f"Python {platform.python_version()}; load average {load:.1f} at the start "
-            "(other work on the machine slows every figure) |",
-            f"| Command | `make bench` (`{command}`) |",
-            f"| Data | {', '.join(f'{counts[label]:,} {label}' for label, _t in COUNTED_TABLES)} "
-            f"(seed {meta['seed']}) |",
-            f"| Generation | {meta['seconds']:.0f} s ({generation}) |",
-        ]
-        for evaluation in evaluations:
-            counts_text = ", ".join(
-                f"{k} {evaluation[k]:,}"
-                for k in ("opened", "kept", "resolved", "exited")
-                if evaluation.get(k) is not None
-            )
-            lines.append(
-                f"| Evaluation, {evaluation['label']} | {evaluation['seconds']:.1f} s"
-                + (f" ({counts_text})" if counts_text else "")
-                + " |"
-            )
-        one = figures.get("one_customer")
-        if one:
-            lines.append(
-                f"| One customer's evaluation, as after a save ({runs} participants) | "
-                f"p50 {one['p50']:.0f} ms, p95 {one['p95']:.0f} ms |"
-            )
-        lines += [
-            f"| Floor | {floor['seconds']:.2f} s ({floor['rows']:,} rows) |",
-            f"| Ratio | {verdicts['ratio']:.1f}x |",
-            f"| Target | a full evaluation under {EVALUATION_TARGET_S} s and within "
-            f"{RATIO_TARGET}x of the floor: {'met' if verdicts['evaluation_met'] else 'NOT met'} |",
-        ]
-        dashboards = figures["dashboards"]
-        if "rows" in dashboards:
-            lines += [
-                "",
-                f"| Dashboard ({runs} runs) | Customers in scope | p50 | p95 | Queries |",
-                "|---|---|---|---|---|",
-            ]
-            lines += [
-                f"| {r['label']} (`{r['url']}`) | {r['customers']:,} | {r['p50']:.0f} ms | "
-                f"{r['p95']:.0f} ms | {r['queries']} |"
-                for r in dashboards["rows"]
-            ]
-            lines += [
-                "",
-                f"Target: under {DASHBOARD_TARGET_MS} ms at p95, with a query count that does not "
-                "grow with the caseload: "
-                + ("met" if verdicts["dashboard_met"] else "NOT met")
-                + ".",
-            ]
-        else:
-            lines += ["", f"Dashboards: {dashboards['skipped']}"]
-        return "\n".join(lines)
+    pages = figures["pages"]
+    slowest = max(pages, key=lambda p: p.p95)
+    planners = {p.queries for p in pages if p.label.startswith("Career planner")}
+    offices = {p.queries for p in pages if p.url.endswith("/supervisor/")}
+    constant = len(planners) == 1 and len(offices) == 1
+    lines.append(
+        f"Pages: slowest p95 {slowest.p95:.0f} ms ({slowest.label}; target < {PAGE_TARGET_MS} ms); "
+        "query counts "
+        + ("the same at every scope" if constant else "grow with the scope")
+        + ": "
+        + _met(slowest.p95 < PAGE_TARGET_MS and constant)
+    )
+    saves = figures["saves"]
+    if saves.milliseconds:
+        p95 = percentile(saves.milliseconds, 0.95)
+        lines.append(
+            f"A note saved during a full run, until its alert is resolved: p95 {p95:.0f} ms "
+            f"(target < {SAVE_TARGET_MS} ms): "
+            + _met(p95 < SAVE_TARGET_MS and not saves.not_resolved and not saves.reopened)
+        )
+    return lines
 
 
-def _cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 0
+def _met(condition: bool) -> str:
+    return "met" if condition else "NOT met"
 
 
-def _memory() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return "unknown"
+def _section(figures: dict[str, object], verdicts: list[str], *, name: str, runs: int) -> str:
+    meta, counts, server = figures["meta"], figures["counts"], figures["server"]
+    customers = int(meta["customers"])
+    floor = figures["floor"]
+    tables = meta["tables"]
+    generation = ", ".join(
+        f"{label} {sum(tables.get(t, [0, 0])[1] for t in names):.0f} s"
+        for label, names in GENERATION_PARTS
+    )
+    make = (
+        "make bench"
+        if customers == 100_000
+        else ("make bench-1m" if customers == 1_000_000 else "")
+    )
+    command = f"CASEMGMT_DB_NAME={name} python manage.py bench_compliance --customers {customers}"
+    settings_text = ", ".join(f"{k} {server[k]}" for k in REPORTED_SETTINGS if k in server)
+    session_text = ", ".join(f"{k} {SERVER_SETTINGS[k]}" for k in SESSION_SETTINGS)
+    lines = [
+        f"## Compliance at {customers:,} customers",
+        "",
+        "Data from `demo.generated.generate` (set-based SQL, repeatable from the seed; about",
+        f"{demo_data.CASELOAD} open customers per career planner), in a database of its own put back",
+        "as generated at the start. Everything is committed, on a clock moved to the data's day.",
+        "The floor is one plain SQL query reading the rows the rules read, fetched to the last",
+        f"row, best of {FLOOR_RUNS} warm runs. Pages, after the evaluation and a VACUUM ANALYZE: one",
+        f"warm-up request, then {runs} timed through the test client ({bench.SLOW_PAGE_RUNS} when the",
+        f"warm-up took over {bench.SLOW_PAGE_S:g} s; p95 is the nearest rank), and the queries of",
+        "one more. A normal day (`simulate_day`): the next day, a share of",
+        "the open customers get a note or start or finish a service and new applicants",
+        "register; then the incremental run (`evaluate_due`), and the check: a full run of the",
+        "same day, which must change nothing. Last, case notes saved through the case note",
+        "service while a full evaluation runs in another connection, each timed until the",
+        "alert it resolves reads resolved.",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Date | {timezone.localdate():%Y-%m-%d} (data as of {meta['as_of']}) |",
+        f"| Machine | {cpus()} CPU(s) (nproc), {memory()} RAM, Python {platform.python_version()}; "
+        f"load average (1 / 5 / 15 min) {figures['load'][0]} at the start, {figures['load'][1]} "
+        "at the end (other work on the machine slows every figure) |",
+        f"| PostgreSQL | {server['version']}; {settings_text} |",
+        f"| Set by the bench on its connections | {session_text} |",
+        f"| Command | {f'`{make}` (' if make else ''}`{command}`{')' if make else ''} |",
+        f"| Data | {', '.join(f'{counts[label]:,} {label}' for label, _t in COUNTED_TABLES)} "
+        f"(seed {meta['seed']}) |",
+        f"| Generation | {meta['seconds']:.0f} s ({generation}); load average {meta.get('load', '?')} "
+        "when it ended |",
+        f"| Floor | {floor['seconds']:.2f} s ({floor['rows']:,} rows) |",
+    ]
+    for evaluation in figures["evaluations"]:
+        ratio = evaluation.seconds / floor["seconds"] if floor["seconds"] else float("inf")
+        lines.append(
+            f"| Full evaluation, {evaluation.label} | {evaluation.seconds:.1f} s, {ratio:.1f}x the "
+            f"floor ({evaluation.describe()}) |"
+        )
+    one = figures["one_customer"]
+    lines.append(
+        f"| One customer's evaluation, as after a save ({runs} participants) | "
+        f"p50 {one['p50']:.0f} ms, p95 {one['p95']:.0f} ms |"
+    )
+    day = figures["day"]
+    lines.append(
+        "| A normal day | "
+        + ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in day.items())
+        + " |"
+    )
+    incremental = figures.get("incremental")
+    if incremental:
+        lines.append(
+            f"| Incremental run of the next day | {incremental.seconds:.1f} s "
+            f"({incremental.describe()}) |"
+        )
+        check = figures["check"]
+        lines.append(
+            f"| Check: a full run of the same day after it | {check['full'].seconds:.1f} s "
+            f"({check['full'].describe()}); open alerts changed {check['differences']['alerts']:,}, "
+            f"customers changed {check['differences']['customers']:,}: "
+            + ("passed" if check["passed"] else "FAILED")
+            + " |"
+        )
+    else:
+        lines.append("| Incremental run of the next day | not measured: no `evaluate_due` yet |")
+    saves = figures["saves"]
+    if saves.milliseconds:
+        lines.append(
+            f"| A note saved during a full run, until its alert is resolved "
+            f"({len(saves.milliseconds)} saves; the run took {saves.full_run_seconds:.1f} s) | "
+            f"p50 {percentile(saves.milliseconds, 0.5):.0f} ms, "
+            f"p95 {percentile(saves.milliseconds, 0.95):.0f} ms; reopened by the full run "
+            f"{saves.reopened}, not resolved within the deadline {saves.not_resolved} |"
+        )
+    else:
+        lines.append(
+            f"| A note saved during a full run | none measured: the run ended first "
+            f"({saves.after_run} after it, {saves.not_resolved} not resolved) |"
+        )
+    lines += [
+        "",
+        "| Page | Open customers in scope | Runs | p50 | p95 | Queries | Size |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {p.label} (`{p.url}`) | {p.customers:,} | {p.runs} | {p.p50:.0f} ms | {p.p95:.0f} ms | "
+        f"{p.queries} | {p.kilobytes:,.0f} KB |"
+        for p in figures["pages"]
+    ]
+    targets = [
+        f"a full evaluation within {RATIO_TARGET}x the floor",
+        f"the incremental run under {INCREMENTAL_TARGET_S} s at a million customers",
+        f"pages under {PAGE_TARGET_MS} ms at p95 with query counts that do not grow with the scope",
+        f"a saved note's alert resolved within {SAVE_TARGET_MS} ms during a full run",
+        f"generation under {GENERATION_TARGET_S // 60} minutes at a million customers",
+    ]
+    lines += ["", "Targets:", *[f"- {target};" for target in targets[:-1]], f"- {targets[-1]}."]
+    lines += ["", "Verdicts:", *[f"- {line}" for line in verdicts]]
+    return "\n".join(lines)
