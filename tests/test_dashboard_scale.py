@@ -176,7 +176,7 @@ def test_a_region_sees_one_row_per_office_and_opens_one_in_full(world: World):
     assert [s.planners for s in summaries] == [[], []]
     assert [s.total.overdue for s in summaries] == [1, 1]
     body = response.content.decode()
-    assert f'href="?office={world.office_b.pk}"' in body
+    assert f'href="/dashboard/supervisor/?office={world.office_b.pk}"' in body
     assert "By career planner" not in body
 
     one = client.get(url, {"office": world.office_b.pk})
