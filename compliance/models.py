@@ -160,3 +160,34 @@ class OverdueCount(models.Model):
 
     def __str__(self) -> str:
         return f"Office {self.office_id} on {self.day}: {self.overdue} overdue"
+
+
+class OfficeCount(models.Model):
+    """An office's open alerts of one rule by state, and its active customers, as the
+    nightly run left them (compliance.summary.record_office_counts): what a roll-up of
+    many offices (a region's director, an administrator) reads, one row per office and
+    rule, instead of counting every open alert of every office at each request."""
+
+    office = models.ForeignKey(
+        "casemgmt.Office", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()  # the office's day when the nightly run counted
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    active = models.PositiveIntegerField()  # the office's active customers
+    due_soon = models.PositiveIntegerField()
+    overdue = models.PositiveIntegerField()
+    late = models.PositiveIntegerField()
+    active_with_alert = models.PositiveIntegerField()
+    active_overdue = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            # Its index (office, day, rule) serves the roll-up's read of the latest day.
+            models.UniqueConstraint(
+                fields=["office", "day", "rule"], name="one_office_count_per_day_and_rule"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Office {self.office_id} on {self.day}, {self.rule}: {self.overdue} overdue"

@@ -35,7 +35,7 @@ from casemgmt.access import offices_visible_to
 from casemgmt.clock import today, today_by_zone
 from casemgmt.models import Office, Policy, User
 from casenotes.models import CaseNote
-from compliance.models import Alert, Rule, State
+from compliance.models import Alert, OfficeCount, Rule, State
 from compliance.rules import soft_exit
 from compliance.summary import overdue_at_end_of
 from customers.models import Customer, Status
@@ -507,6 +507,43 @@ def supervisor_summary(
     return summaries
 
 
+def office_roll_up(
+    user: User, offices: QuerySet[Office]
+) -> tuple[list[OfficeSummary], datetime.date | None]:
+    """A roll-up of many offices (a region's director, an administrator): one summary per
+    office, without its career planners, read from the counts the nightly run recorded
+    (`compliance.summary.record_office_counts`), and the earliest day they were counted
+    on. An office the nightly run has not counted yet is counted now. Two queries, and
+    the live count of the offices not yet recorded; never every open alert of the scope.
+    """
+    office_list = list(offices.filter(pk__in=offices_visible_to(user)).order_by("name"))
+    totals = {office.pk: Caseload(office=office, is_total=True) for office in office_list}
+    counted_on: datetime.date | None = None
+    recorded: set[int] = set()
+    for row in OfficeCount.objects.filter(office__in=office_list):
+        if row.rule not in Rule.values:
+            continue
+        total = totals[row.office_id]
+        total.active = row.active
+        counts = total.rules[row.rule]
+        for name in ("due_soon", "overdue", "late", "active_with_alert", "active_overdue"):
+            setattr(counts, name, getattr(row, name))
+        counts.active = row.active
+        counted_on = row.day if counted_on is None else min(counted_on, row.day)
+        recorded.add(row.office_id)
+    missing = [pk for pk in totals if pk not in recorded]
+    live = {}
+    if missing:
+        for summary in supervisor_summary(
+            user, Office.objects.filter(pk__in=missing), by_planner=False
+        ):
+            live[summary.total.office.pk] = summary.total
+    return [
+        OfficeSummary(total=live.get(office.pk, totals[office.pk]), planners=[])
+        for office in office_list
+    ], counted_on
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     week_end: datetime.date
@@ -595,10 +632,7 @@ def overdue_trend(
     scope = offices.filter(pk__in=offices_visible_to(user)).order_by().values("pk")
     # The offices (a few rows) are named inside the one query: the ORM's SQL, quoted.
     scope_sql = connection.ops.compose_sql(*scope.query.sql_with_params()).replace("%", "%%")
-    params = {"now": timezone.now(), "on": on, "weeks": weeks}
-    with connection.cursor() as cursor:
-        cursor.execute(TREND_SQL.replace("OFFICES_IN_SCOPE", scope_sql), params)
-        rows = cursor.fetchall()
+    rows = _trend_rows(scope_sql, on=on, weeks=weeks)
     counts = {n: int(overdue) for n, overdue, _last in rows}
     last = max((row[2] for row in rows), default=None) or on or today()
     return [
@@ -607,6 +641,20 @@ def overdue_trend(
         )
         for n in range(weeks)
     ]
+
+
+def _trend_rows(scope_sql: str, *, on: datetime.date | None, weeks: int) -> list[tuple]:
+    params = {"now": timezone.now(), "on": on, "weeks": weeks}
+    with connection.cursor() as cursor:
+        cursor.execute(TREND_SQL.replace("OFFICES_IN_SCOPE", scope_sql), params)
+        return cursor.fetchall()
+
+
+def fill_trend_weeks(*, on: datetime.date, weeks: int = TREND_WEEKS) -> None:
+    """Count and keep every office's week ends up to `on` (the day that has ended) that no
+    run recorded, as the trend would on a page: the nightly task does it, so that no
+    roll-up of many offices pays for them (after an upgrade, every office's weeks)."""
+    _trend_rows("SELECT id FROM casemgmt_office", on=on, weeks=weeks)
 
 
 # --- Drill-down and export ----------------------------------------------------------

@@ -9,7 +9,7 @@ for the day just ended, and by the trend itself for a past week's end no run rec
 
 import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from compliance.models import Rule, State
@@ -65,3 +65,66 @@ def record_overdue_counts(*, on: datetime.date | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(RECORD_SQL, {"on": on, "now": now, "earliest": earliest})
         return cursor.rowcount
+
+
+# The active statuses of the dashboards (compliance.selectors.ACTIVE_STATUSES).
+ACTIVE = "('applicant', 'participant', 'follow_up')"
+
+OFFICE_COUNTS_SQL = f"""
+    WITH office_day AS (
+        SELECT o.id AS office_id,
+               COALESCE(%(on)s::date, (%(now)s::timestamptz AT TIME ZONE o.time_zone)::date)
+                   AS day
+        FROM casemgmt_office o
+    ),
+    active AS (
+        SELECT c.office_id, COUNT(*) AS n
+        FROM customers_customer c
+        WHERE c.status IN {ACTIVE}
+        GROUP BY c.office_id
+    ),
+    counted AS (
+        SELECT c.office_id, a.rule,
+               COUNT(*) FILTER (WHERE a.state = '{State.DUE_SOON.value}') AS due_soon,
+               COUNT(*) FILTER (WHERE a.state = '{State.OVERDUE.value}') AS overdue,
+               COUNT(*) FILTER (WHERE a.state = '{State.LATE.value}') AS late,
+               COUNT(DISTINCT a.customer_id) FILTER (WHERE c.status IN {ACTIVE})
+                   AS active_with_alert,
+               COUNT(DISTINCT a.customer_id)
+                   FILTER (WHERE c.status IN {ACTIVE} AND a.state = '{State.OVERDUE.value}')
+                   AS active_overdue
+        FROM compliance_alert a
+        JOIN customers_customer c ON c.id = a.customer_id
+        WHERE a.resolved_at IS NULL
+        GROUP BY c.office_id, a.rule
+    )
+    INSERT INTO compliance_officecount (office_id, day, rule, active, due_soon, overdue, late,
+                                        active_with_alert, active_overdue, recorded_at)
+    SELECT d.office_id, d.day, r.rule, COALESCE(active.n, 0), COALESCE(k.due_soon, 0),
+           COALESCE(k.overdue, 0), COALESCE(k.late, 0), COALESCE(k.active_with_alert, 0),
+           COALESCE(k.active_overdue, 0), %(now)s
+    FROM office_day d
+    CROSS JOIN unnest(%(rules)s::text[]) AS r(rule)
+    LEFT JOIN active ON active.office_id = d.office_id
+    LEFT JOIN counted k ON k.office_id = d.office_id AND k.rule = r.rule
+    ON CONFLICT (office_id, day, rule) DO UPDATE
+    SET active = EXCLUDED.active, due_soon = EXCLUDED.due_soon, overdue = EXCLUDED.overdue,
+        late = EXCLUDED.late, active_with_alert = EXCLUDED.active_with_alert,
+        active_overdue = EXCLUDED.active_overdue, recorded_at = EXCLUDED.recorded_at
+"""  # noqa: S608 - constants of the code only; every value is a parameter
+
+
+def record_office_counts(*, on: datetime.date | None = None) -> int:
+    """Record every office's open alerts by rule and state, and its active customers, as
+    they stand after the nightly run, dated the office's day (or `on`); return how many
+    rows were written. One set-based statement over the open alerts; safe to run twice."""
+    params = {"on": on, "now": timezone.now(), "rules": list(Rule.values)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(OFFICE_COUNTS_SQL, params)
+        written = cursor.rowcount
+        # Only each office's latest day is read: the older ones go.
+        cursor.execute(
+            "DELETE FROM compliance_officecount k USING compliance_officecount newer "
+            "WHERE newer.office_id = k.office_id AND newer.rule = k.rule AND newer.day > k.day"
+        )
+    return written

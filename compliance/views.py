@@ -23,6 +23,7 @@ from compliance.selectors import (
     TrendPoint,
     alert_drilldown,
     customers_on_time,
+    office_roll_up,
     offices_supervised_by,
     overdue_trend,
     planner_alerts_page,
@@ -135,10 +136,19 @@ def supervisor_dashboard_view(request: HttpRequest) -> HttpResponse:
             raise Http404("No such office.")
     roll_up = not chosen and offices.count() > 1
     on = today_for(request.user)
-    trend = overdue_trend(request.user, offices)
-    summaries = supervisor_summary(request.user, offices, by_planner=not roll_up)
+    counted_on = trend_ended = None
+    if roll_up:
+        # Many offices: the counts the nightly run recorded, and the weeks it recorded.
+        summaries, counted_on = office_roll_up(request.user, offices)
+        trend_ended = on - datetime.timedelta(days=1)
+        trend = overdue_trend(request.user, offices, on=trend_ended)
+    else:
+        summaries = supervisor_summary(request.user, offices)
+        trend = overdue_trend(request.user, offices)
     context = {
         "today": on,
+        "counted_on": counted_on,
+        "trend_ended": trend_ended,
         "roll_up": roll_up,
         "chosen": bool(chosen),
         "summaries": summaries,

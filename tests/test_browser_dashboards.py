@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from casemgmt import clock, roles
 from casenotes.models import CaseNote
 from compliance.models import Alert, Rule, State
+from compliance.summary import record_office_counts
 from customers.models import Customer, Status
 from tests.browser import check_page, sign_in
 from tests.conftest import World
@@ -215,9 +216,11 @@ def test_a_director_of_several_offices_reads_a_row_per_office_and_opens_one(
     Customer.objects.filter(pk=world.customer_b.pk).update(status=Status.PARTICIPANT)
     alert(world.customer_a, Rule.CONTACT_30, State.OVERDUE, due_in_days=-5, opened_days_ago=20)
     alert(world.customer_b, Rule.CONTACT_30, State.OVERDUE, due_in_days=-8, opened_days_ago=20)
+    record_office_counts()  # the nightly run's counts, which the roll-up reads
     base = live_server.url
     sign_in(page, base, director.username)
     page.goto(f"{base}/dashboard/supervisor/")
+    expect(page.get_by_text("As the nightly run counted them on")).to_be_visible()
 
     table = page.get_by_role("table", name=re.compile("Open alerts of each office"))
     expect(table.get_by_role("row")).to_have_count(4)  # the heading, two offices, all offices

@@ -13,7 +13,8 @@ from casemgmt.models import Office, Policy
 from casenotes.models import CaseNote
 from casenotes.services import casenote_create
 from compliance.engine import BATCH, ENGINE_LOCK_BUCKET, SOFT_EXIT_REASON, evaluate
-from compliance.models import Alert, OverdueCount, Rule, State
+from compliance.models import Alert, OfficeCount, OverdueCount, Rule, State
+from compliance.selectors import TREND_WEEKS
 from compliance.services import planned_gap_create, soft_exit_undo
 from compliance.signals import evaluations_deferred
 from compliance.tasks import evaluate_compliance
@@ -389,7 +390,11 @@ def test_the_daily_task_evaluates_as_of_today(world):
     assert open_alert(customer, "contact_30").state == "overdue"
     # The day that ended in each office is recorded for the supervisor's trend.
     assert counts["offices_recorded"] == Office.objects.count()
-    assert OverdueCount.objects.filter(office=world.office_a).count() == 1
+    # The day that ended, and the week ends before it that the roll-ups' trend reads.
+    assert OverdueCount.objects.filter(office=world.office_a).count() == TREND_WEEKS
+    # And each office's open alerts by rule, for the roll-ups of many offices.
+    contact = OfficeCount.objects.get(office=world.office_a, rule="contact_30")
+    assert contact.overdue >= 1
 
 
 def test_recording_the_work_re_evaluates_the_customer_on_commit(

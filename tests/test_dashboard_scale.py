@@ -10,9 +10,16 @@ from django.urls import reverse
 
 from casemgmt import roles
 from casemgmt.clock import today
-from compliance.models import OverdueCount, Rule, State
-from compliance.selectors import offices_supervised_by, overdue_trend, planners_in_scope
-from compliance.summary import record_overdue_counts
+from casemgmt.models import Office
+from compliance.models import OfficeCount, OverdueCount, Rule, State
+from compliance.selectors import (
+    office_roll_up,
+    offices_supervised_by,
+    overdue_trend,
+    planners_in_scope,
+    supervisor_summary,
+)
+from compliance.summary import record_office_counts, record_overdue_counts
 from customers.models import Status
 from tests.conftest import World, client_for
 from tests.factories import make_customer, make_office, make_user
@@ -220,3 +227,60 @@ def test_the_regions_page_does_not_grow_with_its_offices_and_planners(world: Wor
     assert len(many) == len(few)
     # One row more per office, never a table per career planner.
     assert large.content.decode().count("planner-caseload") == 0
+
+
+def test_the_nightly_office_counts_equal_the_counts_of_the_alerts(world: World):
+    late = participant(world, first_name="Dee")
+    make_alert(world.customer_a, Rule.ELIGIBILITY_30, State.OVERDUE)
+    make_alert(late, Rule.CONTACT_30, State.OVERDUE)
+    make_alert(late, Rule.REVIEW_90, State.DUE_SOON, due_on=today() + datetime.timedelta(days=4))
+    make_alert(world.customer_b, Rule.CONTACT_30, State.OVERDUE)
+    make_alert(world.customer_b, Rule.ENTRY_10, State.LATE, subject_id=7)
+    offices = Office.objects.filter(pk__in=[world.office_a.pk, world.office_b.pk])
+    live = supervisor_summary(world.admin, offices, by_planner=False)
+
+    written = record_office_counts()
+
+    assert written == Office.objects.count() * len(Rule.values)
+    recorded, counted_on = office_roll_up(world.admin, offices)
+    assert counted_on == today()
+    for mine, theirs in zip(recorded, live, strict=True):
+        assert mine.total.office == theirs.total.office
+        assert mine.total.active == theirs.total.active
+        for rule in Rule.values:
+            assert vars(mine.total.rules[rule]) == vars(theirs.total.rules[rule]), rule
+    assert record_office_counts() == written  # a second run rewrites the same rows
+    assert OfficeCount.objects.count() == written
+
+
+def test_a_roll_up_reads_the_nightly_counts_and_an_office_page_counts_now(world: World):
+    director = make_user(
+        "director_w",
+        roles.SUPERVISOR,
+        offices=[world.office_a],
+        supervises=[world.office_a, world.office_b],
+    )
+    make_alert(world.customer_a)
+    record_office_counts()
+    make_alert(world.customer_b)  # after the nightly count
+    client = client_for(director)
+    url = reverse("compliance:supervisor")
+
+    roll_up = client.get(url)
+
+    summaries = roll_up.context["summaries"]
+    assert [s.total.overdue for s in summaries] == [1, 0]
+    body = roll_up.content.decode()
+    assert f"As the nightly run counted them on {today():%m/%d/%Y}" in body
+    assert "Open at the nightly count" in body
+    office_b = client.get(url, {"office": world.office_b.pk})
+    assert office_b.context["summaries"][0].total.overdue == 1
+    assert "Open now" in office_b.content.decode()
+    # An office the nightly run has not counted yet is counted now.
+    third = make_office("C")
+    director.supervised_offices.add(third)
+    planner_c = make_user("planner_c", roles.CAREER_PLANNER, offices=[third])
+    make_alert(make_customer(office=third, planner=planner_c, status=Status.PARTICIPANT))
+    summaries = client.get(url).context["summaries"]
+    # Office B as counted last night (the alert opened since is not in it), office C now.
+    assert [s.total.overdue for s in summaries] == [1, 0, 1]
