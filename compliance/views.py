@@ -129,7 +129,7 @@ def supervisor_dashboard_view(request: HttpRequest) -> HttpResponse:
     offices = offices_supervised_by(request.user)
     chosen = request.GET.get("office", "")
     if chosen:
-        if not chosen.isdigit():
+        if not (chosen.isascii() and chosen.isdigit() and len(chosen) <= 18):
             raise Http404("No such office.")
         offices = offices.filter(pk=int(chosen))
         if not offices.exists():  # another office's number is answered as if it did not exist

@@ -200,6 +200,9 @@ def test_a_region_sees_one_row_per_office_and_opens_one_in_full(world: World):
     assert supervisor.get(url, {"office": world.office_b.pk}).status_code == 404
     assert client.get(url, {"office": "1 OR 1=1"}).status_code == 404
     assert client.get(url, {"office": "99999999"}).status_code == 404
+    for hostile in ("\u00b2", "9" * 40, "-1", "1\x00", ""):
+        response = client.get(url, {"office": hostile})
+        assert response.status_code == (200 if hostile == "" else 404), repr(hostile)
 
 
 def test_the_regions_page_does_not_grow_with_its_offices_and_planners(world: World):
