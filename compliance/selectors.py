@@ -130,55 +130,6 @@ def offices_supervised_by(user: User) -> QuerySet[Office]:
 # --- Career planner -----------------------------------------------------------------
 
 
-@dataclass
-class PlannerDashboard:
-    alerts: list[Alert]
-    missed: list[FollowUp]  # no-shows and missed appointments nobody followed up
-    due_this_week: list[Alert]
-    no_contact: list[Alert]
-    reviews_due: list[Alert]
-    follow_ups_due: list[Alert]  # quarterly and placement follow-ups, soonest first
-    active_caseload: int
-
-
-def planner_dashboard(user: User, *, on: datetime.date | None = None) -> PlannerDashboard:
-    """The alerts a staff member is responsible for, most urgent first. "This week" is
-    the seven days from today in each customer's office, or from `on`.
-
-    One query for the alerts, however many (and one for the policies of their regions
-    when a soft exit is among them): the lists below are cut from it.
-    """
-    alerts = alerts_with_stages(
-        list(
-            alert_list_visible(user)
-            .filter(responsible=user)
-            .select_related("customer", "customer__office")
-            .alias(urgency=URGENCY)
-            .order_by("urgency", "due_on", "customer__last_name", "customer__first_name", "pk")
-        )
-    )
-    days = today_by_zone({a.customer.office.time_zone for a in alerts})
-
-    def this_week(alert: Alert) -> bool:
-        start = on or days[alert.customer.office.time_zone]
-        return start <= alert.due_on <= start + datetime.timedelta(days=7)
-
-    by_due = sorted(alerts, key=lambda a: (a.due_on, a.customer.last_name, a.pk))
-    return PlannerDashboard(
-        alerts=alerts,
-        due_this_week=[a for a in by_due if this_week(a)],
-        no_contact=[a for a in alerts if a.rule == Rule.CONTACT_30 and a.state == State.OVERDUE],
-        reviews_due=[a for a in by_due if a.rule == Rule.REVIEW_90],
-        follow_ups_due=[a for a in by_due if a.rule == Rule.FOLLOW_UP_DUE],
-        active_caseload=customer_list_visible(user)
-        .filter(career_planner=user, status__in=ACTIVE_STATUSES)
-        .count(),
-        missed=follow_ups(
-            customer_list_visible(user).filter(career_planner=user), on=on or today()
-        ),
-    )
-
-
 CARD_ROWS = 10  # rows of each card beside the planner's list; the card links to them all
 DUE_THIS_WEEK = "week"
 
