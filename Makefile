@@ -42,6 +42,7 @@ test: $(VENV)/.installed deps-test lint
 BENCH_CUSTOMERS ?= 100000
 BENCH_DB ?= $(if $(filter 100000,$(BENCH_CUSTOMERS)),casemgmt_bench,casemgmt_bench_$(BENCH_CUSTOMERS))
 bench: $(VENV)/.installed deps-test
+	$(PY) manage.py migrate --noinput  # the PDF and attendance benches use the default database
 	$(PY) manage.py bench_plan_pdf
 	$(PY) manage.py bench_attendance
 	CASEMGMT_DB_NAME=$(BENCH_DB) $(PY) manage.py bench_compliance --customers $(BENCH_CUSTOMERS)
