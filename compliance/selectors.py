@@ -37,14 +37,13 @@ from casemgmt.models import Office, Policy, User
 from casenotes.models import CaseNote
 from compliance.models import Alert, OfficeCount, Rule, State
 from compliance.rules import soft_exit
-from compliance.summary import overdue_at_end_of
+from compliance.summary import ACTIVE_STATUSES, COUNTED, overdue_at_end_of
 from customers.models import Customer, Status
 from customers.selectors import customer_list_visible
 from employment.rules import FOLLOW_UP_DUE_SOON_DAYS
 from workshops.selectors import FOLLOW_UP_DAYS, FollowUp, follow_ups
 
 # The caseload the rates are taken of: everyone not yet exited or closed.
-ACTIVE_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
 ON_TIME = "on_time"
 UNASSIGNED = "none"
 TREND_WEEKS = 12
@@ -442,7 +441,7 @@ def supervisor_summary(
             planner = caseload(row["customer__office"], row["customer__career_planner"], names)
             targets.append(planner.rules[row["rule"]])
         for counts in targets:
-            for name in ("due_soon", "overdue", "late", "active_with_alert", "active_overdue"):
+            for name in COUNTED:
                 setattr(counts, name, getattr(counts, name) + row[name])
 
     for each in [*totals.values(), *planners.values()]:
@@ -477,7 +476,7 @@ def office_roll_up(
         total = totals[row.office_id]
         total.active = row.active
         counts = total.rules[row.rule]
-        for name in ("due_soon", "overdue", "late", "active_with_alert", "active_overdue"):
+        for name in COUNTED:
             setattr(counts, name, getattr(row, name))
         counts.active = row.active
         counted_on = row.day if counted_on is None else min(counted_on, row.day)

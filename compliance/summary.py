@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from compliance.models import Rule, State
+from customers.models import Status
 
 
 def overdue_at_end_of(day: str) -> str:
@@ -67,8 +68,12 @@ def record_overdue_counts(*, on: datetime.date | None = None) -> int:
         return cursor.rowcount
 
 
-# The active statuses of the dashboards (compliance.selectors.ACTIVE_STATUSES).
-ACTIVE = "('applicant', 'participant', 'follow_up')"
+# The customers the dashboards count as active: applicants, participants and those in
+# follow-up (compliance.selectors reads the same list).
+ACTIVE_STATUSES = [Status.APPLICANT, Status.PARTICIPANT, Status.FOLLOW_UP]
+ACTIVE = "(" + ", ".join(f"'{status.value}'" for status in ACTIVE_STATUSES) + ")"
+# The counts of open alerts kept for each office and rule, as the dashboards show them.
+COUNTED = ("due_soon", "overdue", "late", "active_with_alert", "active_overdue")
 
 OFFICE_COUNTS_SQL = f"""
     WITH office_day AS (
