@@ -16,7 +16,7 @@ from django.urls import reverse
 from pghistory.core import event_models
 
 from audit.indexes import index_name
-from audit.selectors import AuditFilters, audit_export_rows
+from audit.selectors import AuditFilters, audit_export_rows, audit_time_zone
 from casemgmt.models import User
 from customers.models import Customer
 from customers.services import customer_update
@@ -187,7 +187,9 @@ def test_the_filters_narrow_the_events(changed: World):
     assert ("Customer", a.customer_number, "Planner Tester") not in shown(
         since=datetime.date.today() - datetime.timedelta(days=30)
     )
-    last_year = shown(since=year_ago.date(), until=year_ago.date())
+    # The day in the viewer's zone, as the filter reads it (not the server's UTC date).
+    day = year_ago.astimezone(audit_time_zone(changed.admin)).date()
+    last_year = shown(since=day, until=day)
     assert last_year == {("Customer", a.customer_number, "Planner Tester")}
     # Records of no customer (the service matrix) are the administrator's alone.
     supervisor = client_for(changed.supervisor_a).post(LIST, {"kind": "services.Activity"})
